@@ -1,0 +1,58 @@
+# Solidarity in Practice — build, test and preview the course.
+# On a fresh machine with Python 3.11 and make, `make html` and `make test`
+# are the only set-up steps: both create .venv and install everything.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JB     := $(BIN)/jupyter-book
+PORT   ?= 8000
+
+.PHONY: html facilitator test serve lab clean bench pdf lock venv
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 is required (python3.11 or python3 on PATH)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## html: build the learner edition into _build/html (notebooks executed, cached)
+html: $(STAMP)
+	$(JB) build . -n -W --keep-going
+
+## facilitator: build the facilitator edition (solutions and notes) into _build/facilitator/_build/html
+facilitator: $(STAMP)
+	COURSE_EDITION=facilitator $(JB) build . --toc _toc-facilitator.yml -n -W --keep-going --path-output _build/facilitator
+
+## test: the full test suite (unit, structure, nbval over every notebook, book build, browser)
+test: $(STAMP)
+	$(BIN)/python -m pytest tests chapters exercises --nbval-lax -p no:cacheprovider
+
+## serve: preview the built site on http://127.0.0.1:$(PORT)
+serve: html
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+## lab: open the course in JupyterLab to run and edit the notebooks
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1
+
+## bench: measure build, page weight and the evidence toolkit; writes bench/results/*.json
+bench: $(STAMP)
+	$(BIN)/python bench/bench_evidence.py --output bench/results/evidence.json
+
+## lock: regenerate the pinned requirements.txt from requirements.in
+lock:
+	rm -rf /tmp/sip-lock && $(PYTHON) -m venv /tmp/sip-lock
+	/tmp/sip-lock/bin/pip install --quiet --upgrade pip
+	/tmp/sip-lock/bin/pip install --quiet -r requirements.in
+	/tmp/sip-lock/bin/pip freeze --exclude-editable | grep -v '^coursekit' > requirements.txt
+
+## clean: remove builds and caches (keeps .venv)
+clean:
+	rm -rf _build .pytest_cache .hypothesis bench/results
+	find . -name __pycache__ -prune -exec rm -rf {} + -o -name .ipynb_checkpoints -prune -exec rm -rf {} +

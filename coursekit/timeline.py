@@ -1,0 +1,98 @@
+"""Dated events from the course's data files, and a timeline figure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import total_ordering
+from pathlib import Path
+
+from matplotlib.dates import date2num
+
+from .datafiles import data_path, load_table, non_empty, source_keys
+from .figures import AccessibleFigure, new_figure, show
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+
+@total_ordering
+@dataclass(frozen=True)
+class PartialDate:
+    """A date known to the year, the month or the day (sources differ in precision).
+
+    Dates sort by their first possible day, a coarser date before a finer one on ties.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def _key(self) -> tuple[int, int, int]:
+        return (self.year, self.month or 0, self.day or 0)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return self._key() < other._key()
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; raise ``ValueError`` otherwise."""
+        m = _DATE.match(text.strip())
+        if not m:
+            raise ValueError("dates are written YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else None for g in m.groups())
+        date(year, month or 1, day or 1)  # validates month and day ranges
+        return cls(year, month, day)  # type: ignore[arg-type]
+
+    def as_date(self) -> date:
+        """The first day the partial date could mean (for plotting)."""
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def __str__(self) -> str:
+        months = "January February March April May June July August September October November December".split()
+        if self.month is None:
+            return str(self.year)
+        if self.day is None:
+            return f"{months[self.month - 1]} {self.year}"
+        return f"{self.day} {months[self.month - 1]} {self.year}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated event with the citation keys that support it."""
+
+    when: PartialDate
+    event: str
+    sources: tuple[str, ...]
+
+
+def load_events(path: str | Path | None = None) -> list[Event]:
+    """Load dated events (default: the ISM timeline shipped with the course), sorted by date."""
+    rows = load_table(
+        path or data_path("ism-timeline.csv"),
+        {"date": PartialDate.parse, "event": non_empty, "sources": source_keys},
+    )
+    return sorted((Event(r["date"], r["event"], r["sources"]) for r in rows), key=lambda e: e.when)
+
+
+def timeline_figure(events: list[Event], title: str, alt: str, caption: str) -> AccessibleFigure:
+    """Draw ``events`` on a horizontal time axis, labels alternating above and below."""
+    if not events:
+        raise ValueError("a timeline needs at least one event")
+    fig, ax = new_figure(8, 0.9 + 0.42 * len(events))
+    xs = [date2num(e.when.as_date()) for e in events]
+    for i, (x, ev) in enumerate(zip(xs, events, strict=True)):
+        y = len(events) - i
+        ax.plot([x], [y], marker="o", color="#1b3a4b")
+        ax.annotate(f"{ev.when}: {ev.event}", (x, y), xytext=(8, 0), textcoords="offset points",
+                    va="center", fontsize=9)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.xaxis_date()
+    ax.set_ylim(0.3, len(events) + 0.7)
+    span = max(xs) - min(xs) or 365
+    ax.set_xlim(min(xs) - span * 0.03, max(xs) + span * 0.9)
+    ax.set_title(title, loc="left")
+    return show(fig, alt=alt, caption=caption)

@@ -1,0 +1,78 @@
+"""Shared fixtures: the project's paths, a one-off book build, and a local web server."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+JB = Path(sys.executable).with_name("jupyter-book")
+
+
+@dataclass(frozen=True)
+class Build:
+    """The result of building the book once with warnings as errors."""
+
+    html: Path
+    log: str
+    returncode: int
+
+    def reports(self) -> str:
+        """Execution reports Jupyter Book writes when a notebook fails."""
+        folder = self.html / "reports"
+        if not folder.is_dir():
+            return ""
+        return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')}" for p in folder.rglob("*.*"))
+
+
+def build_book(out: Path, edition: str = "learner") -> Build:
+    """Build the book into ``out`` with ``-n -W --keep-going`` and return the result."""
+    env = dict(os.environ, COURSE_EDITION=edition)
+    toc = ["--toc", str(ROOT / "_toc-facilitator.yml")] if edition == "facilitator" else []
+    proc = subprocess.run(
+        [str(JB), "build", str(ROOT), *toc, "--path-output", str(out), "-n", "-W", "--keep-going"],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    return Build(out / "_build" / "html", proc.stdout + proc.stderr, proc.returncode)
+
+
+@pytest.fixture(scope="session")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The learner edition, built once per test session into a temporary folder."""
+    return build_book(tmp_path_factory.mktemp("book"))
+
+
+@pytest.fixture(scope="session")
+def built_html(book: Build) -> Path:
+    """The built site's folder; fails (with the log) if the build did not succeed."""
+    if book.returncode != 0 or not (book.html / "index.html").exists():
+        pytest.fail(f"the book did not build:\n{book.log[-6000:]}\n{book.reports()[-6000:]}")
+    return book.html
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_html: Path) -> Iterator[str]:
+    """Serve the built site on a free localhost port for the session."""
+    handler = functools.partial(_QuietHandler, directory=str(built_html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,95 @@
+"""Every built page in a real browser (Playwright driving Debian's Chromium).
+
+Without Chromium these tests FAIL with the package to install; they never skip.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LOCAL = {"127.0.0.1", "localhost"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: the browser tests need Debian's 'chromium' package "
+                    "(sudo apt-get update && sudo apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class Visit:
+    """A page opened with every request off localhost blocked and recorded."""
+
+    def __init__(self, browser, url: str, color_scheme: str = "light") -> None:
+        self.context = browser.new_context(color_scheme=color_scheme)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.remote: list[str] = []
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.route("**/*", self._route)
+        self.page.goto(url, wait_until="networkidle")
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if urlsplit(url).scheme in ("data", "blob") or urlsplit(url).hostname in LOCAL:
+            route.continue_()
+        else:
+            self.remote.append(url)
+            route.abort()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def _pages(html: Path) -> list[str]:
+    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
+                  if not {"_static", "_sources", "reports"} & set(p.parts))
+
+
+def test_every_page_loads_cleanly_and_stays_local(browser, site_url: str, built_html: Path) -> None:
+    problems = []
+    for rel in _pages(built_html):
+        v = Visit(browser, f"{site_url}/{rel}")
+        if v.errors:
+            problems.append(f"{rel}: console errors {v.errors[:3]}")
+        if v.remote:
+            problems.append(f"{rel}: requests to other hosts {v.remote[:3]}")
+        v.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_search_finds_a_word_from_a_chapter(browser, site_url: str) -> None:
+    v = Visit(browser, f"{site_url}/search.html?q=consensus")
+    results = v.page.locator("#search-results li")
+    results.first.wait_for(timeout=15000)
+    assert results.count() > 0
+    assert "consensus" in results.first.inner_text().lower() or results.count() > 1
+    v.close()
+
+
+def test_a_quiz_answer_shows_feedback_without_a_kernel(browser, site_url: str) -> None:
+    v = Visit(browser, f"{site_url}/exercises/ism-in-context.html")
+    quiz = v.page.locator("form.course-quiz fieldset").first
+    feedback = quiz.locator(".quiz-feedback")
+    assert feedback.inner_text() == ""
+    wrong = quiz.locator("input[data-correct=false]").first
+    wrong.check()
+    assert feedback.inner_text().startswith("Not quite.")
+    quiz.locator("input[data-correct=true]").check()
+    assert feedback.inner_text().startswith("Correct.")
+    assert not v.errors and not v.remote
+    v.close()

@@ -1,0 +1,104 @@
+"""Build the whole book with warnings as errors, then check the built pages."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import Build
+
+
+class _Page(HTMLParser):
+    """Collects what the page checks need: images, ids, links and fetched assets."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.imgs: list[dict[str, str | None]] = []
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.assets: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"] or "")
+        if tag == "img":
+            self.imgs.append(a)
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"] or "")
+        for attr in ("src", "data-src"):
+            if a.get(attr):
+                self.assets.append(a[attr] or "")
+        if tag == "link" and a.get("rel") in ("stylesheet", "preload", "icon", "manifest"):
+            self.assets.append(a.get("href") or "")
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def _html_pages(html: Path) -> list[Path]:
+    return sorted(p for p in html.rglob("*.html") if "_static" not in p.parts
+                  and "_sources" not in p.parts and "reports" not in p.parts)
+
+
+def test_book_builds_without_warnings(book: Build) -> None:
+    warnings = [ln for ln in book.log.splitlines() if re.search(r"WARNING|ERROR", ln)]
+    assert book.returncode == 0 and not warnings, (
+        "the book build failed or warned:\n" + "\n".join(warnings[:40]) + "\n"
+        + book.log[-3000:] + book.reports()[-6000:]
+    )
+
+
+def test_every_image_has_alt_text(built_html: Path) -> None:
+    bad = [f"{p.relative_to(built_html)}: {img.get('src', '')[:60]}" for p in _html_pages(built_html)
+           for img in _parse(p).imgs if not (img.get("alt") or "").strip()]
+    assert not bad, f"images without alt text: {bad}"
+
+
+def test_no_page_fetches_anything_from_another_host(built_html: Path) -> None:
+    remote = []
+    for p in _html_pages(built_html):
+        text = p.read_text(encoding="utf-8")
+        remote += [f"{p.relative_to(built_html)}: {a}" for a in _parse(p).assets
+                   if a.startswith(("http:", "https:", "//"))]
+        remote += [f"{p.relative_to(built_html)}: {m}" for m in
+                   re.findall(r"https?://(?:unpkg|cdn|cdnjs|fonts\.g|www\.google)[^\"' ]*", text)]
+    assert not remote, f"pages would request other hosts: {remote}"
+
+
+def test_no_broken_internal_links(built_html: Path) -> None:
+    broken = []
+    cache: dict[Path, _Page] = {}
+    for p in _html_pages(built_html):
+        for href in _parse(p).links:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
+                continue
+            target = (p.parent / unquote(parts.path)).resolve() if parts.path else p
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{p.relative_to(built_html)} -> {href}")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                ids = cache.setdefault(target, _parse(target)).ids
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{p.relative_to(built_html)} -> {href} (no such anchor)")
+    assert not broken, f"broken internal links: {broken[:30]}"
+
+
+def test_every_chapter_page_was_built(built_html: Path) -> None:
+    from course import pages
+    missing = [p.rel for p in pages() if not (built_html / Path(p.rel).with_suffix(".html")).exists()]
+    assert not missing, f"TOC pages missing from the build: {missing}"
+
+
+@pytest.mark.parametrize("name", ["ism-in-context", "four-principles"])
+def test_solutions_are_not_in_the_learner_edition(built_html: Path, name: str) -> None:
+    assert not (built_html / "exercises" / "solutions" / f"{name}.html").exists()
