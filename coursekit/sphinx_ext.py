@@ -11,9 +11,12 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 
 _REMOTE = ("http://", "https://", "//")
+#: Assets of features the course does not use (thebe would fetch its code from a CDN).
+_UNUSED = ("sphinx-thebe.js", "sphinx-thebe.css", "sphinx_thebe")
 
 
 def _drop_remote_assets(app: Sphinx, pagename: str, templatename: str,
@@ -26,10 +29,29 @@ def _drop_remote_assets(app: Sphinx, pagename: str, templatename: str,
         kept = []
         for f in files:
             name = getattr(f, "filename", f)
-            if isinstance(name, str) and name.startswith(_REMOTE):
+            body = str(getattr(f, "attributes", {}).get("body", ""))
+            if isinstance(name, str) and (name.startswith(_REMOTE) or name.endswith(_UNUSED)):
+                continue
+            if "thebe" in body or "unpkg.com" in body:
                 continue
             kept.append(f)
         files[:] = kept
+
+
+def _drop_thebe_config(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Remove the thebe configuration sphinx-thebe appends to every page (we do not use thebe)."""
+    for node in list(doctree.findall(nodes.raw)):
+        text = node.astext()
+        if "x-thebe-config" in text or "kernelName =" in text:
+            node.parent.remove(node)
+
+
+def _theme_defaults(app: Sphinx, config: Any) -> None:
+    """Theme options the course relies on (Jupyter Book rebuilds html_theme_options itself)."""
+    opts = config.html_theme_options
+    config.html_context.setdefault("default_mode", "auto")  # follow the reader's light/dark setting
+    opts.setdefault("use_fullscreen_button", False)
+    opts.setdefault("use_download_button", True)  # download the .ipynb / print the page
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -37,5 +59,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.tags.add("facilitator")
     else:
         app.tags.add("learner")
+    app.connect("config-inited", _theme_defaults)
     app.connect("html-page-context", _drop_remote_assets, priority=900)
+    app.connect("doctree-resolved", _drop_thebe_config, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
