@@ -45,6 +45,10 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_evidence.py --output bench/results/evidence.json
 
+## pdf: print the built site to PDF (whole course + one handout per chapter) into _build/pdf
+pdf: html
+	$(BIN)/python tools/make_pdf.py --html _build/html --out _build/pdf
+
 ## lock: regenerate the pinned requirements.txt from requirements.in
 lock:
 	rm -rf /tmp/sip-lock && $(PYTHON) -m venv /tmp/sip-lock

@@ -38,6 +38,18 @@ def _drop_remote_assets(app: Sphinx, pagename: str, templatename: str,
         files[:] = kept
 
 
+def _fix_citation_roles(app: Sphinx, pagename: str, templatename: str,
+                        context: dict[str, Any], doctree: Any) -> None:
+    """Give reference-list entries a role that a ``role="list"`` parent allows.
+
+    docutils marks each entry ``doc-biblioentry`` (a deprecated ARIA role) inside a
+    ``role="list"`` container, which axe reports as a critical violation.
+    """
+    body = context.get("body")
+    if isinstance(body, str) and "doc-biblioentry" in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
 def _drop_thebe_config(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Remove the thebe configuration sphinx-thebe appends to every page (we do not use thebe)."""
     for node in list(doctree.findall(nodes.raw)):
@@ -61,5 +73,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.tags.add("learner")
     app.connect("config-inited", _theme_defaults)
     app.connect("html-page-context", _drop_remote_assets, priority=900)
+    app.connect("html-page-context", _fix_citation_roles)
     app.connect("doctree-resolved", _drop_thebe_config, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -93,3 +93,46 @@ def test_a_quiz_answer_shows_feedback_without_a_kernel(browser, site_url: str) -
     assert feedback.inner_text().startswith("Correct.")
     assert not v.errors and not v.remote
     v.close()
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_RUN = """async (tags) => {
+  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return r.violations.map(v => v.id + ' (' + v.impact + '): ' +
+    v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+}"""
+
+
+def _axe_source() -> str:
+    import axe_playwright_python
+    return (Path(axe_playwright_python.__file__).with_name("axe.min.js")).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_every_page_has_no_axe_violations(browser, site_url: str, built_html: Path, mode: str) -> None:
+    """axe-core, WCAG 2.0/2.1/2.2 A and AA: zero violations of any impact on every page."""
+    axe = _axe_source()
+    problems = []
+    for rel in _pages(built_html):
+        v = Visit(browser, f"{site_url}/{rel}", color_scheme=mode)
+        v.page.evaluate(axe)
+        violations = v.page.evaluate(AXE_RUN, AXE_TAGS)
+        problems += [f"{rel} [{mode}]: {x}" for x in violations]
+        v.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_quiz_works_from_the_keyboard(browser, site_url: str) -> None:
+    v = Visit(browser, f"{site_url}/exercises/ism-in-context.html")
+    first = v.page.locator("form.course-quiz input[type=radio]").first
+    for _ in range(200):
+        v.page.keyboard.press("Tab")
+        if v.page.evaluate("document.activeElement.matches('form.course-quiz input[type=radio]')"):
+            break
+    else:
+        pytest.fail("Tab never reached a quiz answer")
+    v.page.keyboard.press("Space")
+    fieldset = v.page.locator("form.course-quiz fieldset").first
+    assert fieldset.locator(".quiz-feedback").inner_text() != ""
+    assert first.is_checked() or fieldset.locator("input:checked").count() == 1
+    v.close()

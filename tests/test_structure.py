@@ -195,3 +195,14 @@ def test_nothing_from_the_unverified_list_is_stated() -> None:
         text = f.read_text(encoding="utf-8")
         found += [f"{f.relative_to(ROOT)}: {pat}" for pat in UNVERIFIED if re.search(pat, text)]
     assert not found, f"claims the fact sheet lists as unverified: {found}"
+
+
+def test_facilitator_toc_is_the_learner_toc_plus_facilitator_pages() -> None:
+    learner = toc_entries(ROOT / "_toc.yml")
+    facilitator = toc_entries(ROOT / "_toc-facilitator.yml")
+    assert facilitator[: len(learner)] == learner, "the two TOCs must list the learner pages identically"
+    extra = [e for _, e in facilitator[len(learner):]]
+    assert extra and all(e.startswith(("facilitator/", "exercises/solutions/")) for e in extra)
+    solutions = sorted(p.relative_to(ROOT).with_suffix("").as_posix()
+                       for p in (ROOT / "exercises" / "solutions").glob("*.md"))
+    assert sorted(e for e in extra if e.startswith("exercises/")) == solutions
