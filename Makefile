@@ -31,7 +31,7 @@ facilitator: $(STAMP)
 
 ## test: the full test suite (unit, structure, nbval over every notebook, book build, browser)
 test: $(STAMP)
-	$(BIN)/python -m pytest tests chapters exercises --nbval-lax -p no:cacheprovider
+	$(BIN)/python -m pytest tests chapters exercises appendices --nbval-lax -p no:cacheprovider
 
 ## serve: preview the built site on http://127.0.0.1:$(PORT)
 serve: html
@@ -43,6 +43,7 @@ lab: $(STAMP)
 
 ## bench: measure build, page weight and the evidence toolkit; writes bench/results/*.json
 bench: $(STAMP)
+	$(BIN)/python bench/bench_site.py --output bench/results/site.json
 	$(BIN)/python bench/bench_evidence.py --output bench/results/evidence.json
 
 ## pdf: print the built site to PDF (whole course + one handout per chapter) into _build/pdf

@@ -83,16 +83,41 @@ def timeline_figure(events: list[Event], title: str, alt: str, caption: str) -> 
         raise ValueError("a timeline needs at least one event")
     fig, ax = new_figure(8, 0.9 + 0.42 * len(events))
     xs = [date2num(e.when.as_date()) for e in events]
+    middle = (min(xs) + max(xs)) / 2
     for i, (x, ev) in enumerate(zip(xs, events, strict=True)):
         y = len(events) - i
         ax.plot([x], [y], marker="o", color="#1b3a4b")
-        ax.annotate(f"{ev.when}: {ev.event}", (x, y), xytext=(8, 0), textcoords="offset points",
-                    va="center", fontsize=9)
+        right_half = x > middle  # label towards the centre so it stays inside the figure
+        ax.annotate(f"{ev.when}: {ev.event}", (x, y), xytext=(-8 if right_half else 8, 0),
+                    textcoords="offset points", va="center", fontsize=9,
+                    ha="right" if right_half else "left")
     ax.set_yticks([])
     ax.spines["left"].set_visible(False)
     ax.xaxis_date()
     ax.set_ylim(0.3, len(events) + 0.7)
     span = max(xs) - min(xs) or 365
-    ax.set_xlim(min(xs) - span * 0.03, max(xs) + span * 0.9)
+    ax.set_xlim(min(xs) - span * 0.04, max(xs) + span * 0.04)
     ax.set_title(title, loc="left")
     return show(fig, alt=alt, caption=caption)
+
+
+@dataclass(frozen=True)
+class EventTable:
+    """Events as a Markdown table whose sources are MyST citations (rendered on the site)."""
+
+    events: tuple[Event, ...]
+
+    def _repr_markdown_(self) -> str:
+        rows = ["| Date | Event | Sources |", "|---|---|---|"]
+        for e in self.events:
+            text = e.event.replace("|", "\\|")
+            rows.append(f"| {e.when} | {text} | {{cite}}`{','.join(e.sources)}` |")
+        return "\n".join(rows)
+
+    def __repr__(self) -> str:
+        return "\n".join(f"{e.when}: {e.event} [{', '.join(e.sources)}]" for e in self.events)
+
+
+def event_table(events: list[Event]) -> EventTable:
+    """Show ``events`` (in date order) as a table with their citations."""
+    return EventTable(tuple(sorted(events, key=lambda e: e.when)))

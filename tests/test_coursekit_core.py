@@ -10,7 +10,7 @@ from course import bib_keys
 from coursekit.datafiles import DataFileError, data_path, load_table, non_empty, source_keys
 from coursekit.figures import AccessibleFigure, new_figure, show
 from coursekit.quiz import QuizError, available_quizzes, load_quiz
-from coursekit.timeline import PartialDate, load_events, timeline_figure
+from coursekit.timeline import PartialDate, event_table, load_events, timeline_figure
 
 ALT = "Bar chart showing that the second bar is twice as tall as the first"
 
@@ -207,3 +207,13 @@ def test_timeline_figure_states_its_point() -> None:
     assert fig.png.startswith(b"\x89PNG") and "2001 to 2024" in fig.alt
     with pytest.raises(ValueError, match="at least one event"):
         timeline_figure([], title="T", caption="C", alt=ALT)
+
+
+def test_event_table_cites_every_source() -> None:
+    events = load_events()
+    table = event_table(list(reversed(events)))
+    md = table._repr_markdown_()
+    assert md.splitlines()[2].startswith("| August 2001 |"), "rows are in date order"
+    assert "{cite}`ism-about,wiki-ism`" in md
+    assert len(md.splitlines()) == len(events) + 2
+    assert "Rachel Corrie" in repr(table)
