@@ -67,10 +67,10 @@ SHARP_SUBCLASSES: tuple[tuple[str, str, int, int], ...] = (
 
 N_METHODS = 198
 
-#: The only method names the fact sheet gives (from the Swarthmore database, which uses the
-#: AEI numbering). [gnad-methods] [du-gnad] Every other name cell is a placeholder: see
-#: :func:`placeholder_name`.
-KNOWN_NAMES: dict[int, str] = {97: "Protest strike", 179: "Alternative social institutions"}
+#: Two names the fact sheet itself gives (from the Swarthmore database, which uses the AEI
+#: numbering) [gnad-methods] [du-gnad]; the data file's names come from the AEI list [aei198]
+#: and a test checks that it agrees with the fact sheet on these two.
+FACT_SHEET_NAMES: dict[int, str] = {97: "Protest strike", 179: "Alternative social institutions"}
 
 
 def sharp_place(number: int) -> tuple[str, str]:
@@ -83,19 +83,6 @@ def sharp_place(number: int) -> tuple[str, str]:
         if lo <= number <= hi:
             return class_name, subclass
     raise ValueError(f"{number} is not a method number (they run from 1 to {N_METHODS})")
-
-
-def placeholder_name(number: int) -> str:
-    """The name cell used where the fact sheet gives no method name: sub-class and position.
-
-    >>> placeholder_name(3)
-    'Formal statements, method 3'
-    >>> placeholder_name(55)
-    'Social noncooperation, method 1'
-    """
-    _, subclass = sharp_place(number)
-    lo = next(lo for _, s, lo, _ in SHARP_SUBCLASSES if s == subclass)
-    return f"{subclass}, method {number - lo + 1}"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import os
+import re
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -66,12 +68,41 @@ def _theme_defaults(app: Sphinx, config: Any) -> None:
     opts.setdefault("use_download_button", True)  # download the .ipynb / print the page
 
 
+GLOSSARY_MARKER = "% glossary-terms"
+_GLOSSARY_BLOCK = re.compile(r"```\{glossary\}[^\n]*\n(.*?)```", re.S)
+
+
+def merged_glossary(folder: Path) -> str:
+    """One sorted MyST glossary built from every fragment in ``folder``.
+
+    Each chapter keeps its key terms in ``appendices/glossary-terms/<chapter>.md``;
+    the glossary page shows them all as a single alphabetical list.
+    """
+    bodies = []
+    for frag in sorted(folder.glob("*.md")):
+        for block in _GLOSSARY_BLOCK.findall(frag.read_text(encoding="utf-8")):
+            lines = [ln for ln in block.splitlines() if not ln.startswith(":")]
+            bodies.append("\n".join(lines).strip("\n"))
+    return "````{glossary}\n:sorted:\n\n" + "\n\n".join(bodies) + "\n````\n"
+
+
+def _insert_glossary(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Replace the marker on the glossary page with the merged glossary."""
+    if GLOSSARY_MARKER not in source[0]:
+        return
+    folder = Path(app.srcdir) / "appendices" / "glossary-terms"
+    for frag in folder.glob("*.md"):
+        app.env.note_dependency(str(frag))
+    source[0] = source[0].replace(GLOSSARY_MARKER, merged_glossary(folder))
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     if os.environ.get("COURSE_EDITION", "learner") == "facilitator":
         app.tags.add("facilitator")
     else:
         app.tags.add("learner")
     app.connect("config-inited", _theme_defaults)
+    app.connect("source-read", _insert_glossary)
     app.connect("html-page-context", _drop_remote_assets, priority=900)
     app.connect("html-page-context", _fix_citation_roles)
     app.connect("doctree-resolved", _drop_thebe_config, priority=900)

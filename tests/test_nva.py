@@ -12,7 +12,7 @@ from coursekit.figures import AccessibleFigure
 from coursekit.nva import (
     INTERVENTION,
     ISM_FORMS,
-    KNOWN_NAMES,
+    FACT_SHEET_NAMES,
     NONCOOPERATION,
     PROTEST,
     SHARP_CLASSES,
@@ -21,7 +21,6 @@ from coursekit.nva import (
     class_counts,
     load_findings,
     load_sharp_methods,
-    placeholder_name,
     sharp_class,
     sharp_figure,
     subclass_counts,
@@ -78,13 +77,14 @@ def test_every_method_sits_in_its_fact_sheet_range(methods) -> None:
         assert lo <= m.number <= hi, m
 
 
-def test_names_are_only_those_the_fact_sheet_gives_or_placeholders(methods) -> None:
-    for m in methods:
-        expected = KNOWN_NAMES.get(m.number, placeholder_name(m.number))
-        assert m.name == expected, m
-    assert KNOWN_NAMES == {97: "Protest strike", 179: "Alternative social institutions"}
-    assert placeholder_name(3) == "Formal statements, method 3"
-    assert placeholder_name(198) == "Political intervention, method 6"
+def test_names_are_the_aei_list(methods) -> None:
+    names = [m.name for m in methods]
+    assert all(n.strip() for n in names) and len(set(names)) == 198, "names are unique, non-empty"
+    for number, name in FACT_SHEET_NAMES.items():
+        assert methods[number - 1].name == name, "must agree with the fact sheet"
+    spot = {1: "Public speeches", 38: "Marches", 71: "Consumers' boycott",
+            162: "Sit-in", 198: "Dual sovereignty and parallel government"}
+    assert {n: methods[n - 1].name for n in spot} == spot
 
 
 def test_counts_per_class_and_subclass(methods) -> None:
@@ -114,7 +114,7 @@ def _rows(numbers=range(1, 199)) -> list[str]:
     lines = []
     for n in numbers:
         class_name, subclass = sharp_place(n)
-        lines.append(f'{n},"{placeholder_name(n)}",{class_name},"{subclass}"\n')
+        lines.append(f'{n},"Method {n}",{class_name},"{subclass}"\n')
     return lines
 
 
