@@ -10,9 +10,9 @@ import pytest
 from coursekit.datafiles import DataFileError, data_path
 from coursekit.figures import AccessibleFigure
 from coursekit.nva import (
+    FACT_SHEET_NAMES,
     INTERVENTION,
     ISM_FORMS,
-    FACT_SHEET_NAMES,
     NONCOOPERATION,
     PROTEST,
     SHARP_CLASSES,

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
 from course import ROOT, pages
+from pypdf import PdfReader
 
 sys.path.insert(0, str(ROOT / "tools"))
 import make_pdf  # noqa: E402
