@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -96,12 +98,50 @@ def _insert_glossary(app: Sphinx, docname: str, source: list[str]) -> None:
     source[0] = source[0].replace(GLOSSARY_MARKER, merged_glossary(folder))
 
 
+#: Theme files no course page loads (icon script and fonts, thebe, source maps), removed
+#: from the output so the site and its offline copy stay small.
+UNUSED_OUTPUT = ("_static/scripts/fontawesome.js", "_static/scripts/fontawesome.js.LICENSE.txt",
+                 "_static/sphinx-thebe.js", "_static/sphinx-thebe.css", "_static/vendor")
+OFFLINE_ZIP = "solidarity-in-practice-offline.zip"
+
+
+def offline_zip(outdir: Path) -> Path:
+    """Zip the built site (without the zip itself) so it can be opened from disk."""
+    target = outdir / OFFLINE_ZIP
+    tmp = target.with_suffix(".zip.tmp")
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for path in sorted(outdir.rglob("*")):
+            rel = path.relative_to(outdir)
+            if path.is_file() and rel.parts[0] not in (OFFLINE_ZIP, tmp.name, ".buildinfo") \
+                    and rel.parts[0] != "reports":
+                zf.write(path, Path("solidarity-in-practice") / rel)
+    tmp.replace(target)
+    return target
+
+
+def _finish_output(app: Sphinx, exception: Exception | None) -> None:
+    """After a successful HTML build: drop unused theme files, then write the offline zip."""
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    for rel in UNUSED_OUTPUT:
+        target = out / rel
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    for source_map in out.glob("_static/**/*.map"):
+        source_map.unlink()
+    offline_zip(out)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     if os.environ.get("COURSE_EDITION", "learner") == "facilitator":
         app.tags.add("facilitator")
     else:
         app.tags.add("learner")
     app.connect("config-inited", _theme_defaults)
+    app.connect("build-finished", _finish_output)
     app.connect("source-read", _insert_glossary)
     app.connect("html-page-context", _drop_remote_assets, priority=900)
     app.connect("html-page-context", _fix_citation_roles)

@@ -136,3 +136,22 @@ def test_quiz_works_from_the_keyboard(browser, site_url: str) -> None:
     assert fieldset.locator(".quiz-feedback").inner_text() != ""
     assert first.is_checked() or fieldset.locator("input:checked").count() == 1
     v.close()
+
+
+def test_offline_copy_opens_from_disk(browser, built_html: Path, tmp_path: Path) -> None:
+    """The zipped site, unpacked anywhere, renders styled pages straight from file://."""
+    import zipfile
+    with zipfile.ZipFile(built_html / "solidarity-in-practice-offline.zip") as zf:
+        zf.extractall(tmp_path)
+    site = tmp_path / "solidarity-in-practice"
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    for rel in ("index.html", "chapters/consensus.html"):
+        page.goto((site / rel).as_uri(), wait_until="load")
+        font = page.evaluate("getComputedStyle(document.body).fontFamily")
+        assert "Times" not in font and font, f"{rel}: the theme's stylesheets did not load from disk"
+        assert page.locator("h1").first.is_visible()
+    assert not errors, errors
+    context.close()

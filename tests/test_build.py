@@ -99,6 +99,29 @@ def test_every_chapter_page_was_built(built_html: Path) -> None:
     assert not missing, f"TOC pages missing from the build: {missing}"
 
 
-@pytest.mark.parametrize("name", ["ism-in-context", "four-principles"])
-def test_solutions_are_not_in_the_learner_edition(built_html: Path, name: str) -> None:
-    assert not (built_html / "exercises" / "solutions" / f"{name}.html").exists()
+
+
+def test_offline_copy_is_complete_and_works_from_disk(built_html: Path, tmp_path: Path) -> None:
+    import zipfile
+    zpath = built_html / "solidarity-in-practice-offline.zip"
+    assert zpath.exists(), "the build must produce the offline zip"
+    with zipfile.ZipFile(zpath) as zf:
+        assert zf.testzip() is None
+        names = set(zf.namelist())
+        zf.extractall(tmp_path)
+    site = tmp_path / "solidarity-in-practice"
+    for page in _html_pages(built_html):
+        rel = page.relative_to(built_html).as_posix()
+        assert f"solidarity-in-practice/{rel}" in names, f"{rel} missing from the offline copy"
+    # every stylesheet and script a page uses is inside the copy, by relative path
+    for page in _html_pages(site):
+        for asset in _parse(page).assets:
+            if asset.startswith("data:"):
+                continue
+            target = (page.parent / unquote(urlsplit(asset).path)).resolve()
+            assert target.exists(), f"{page.relative_to(site)} needs {asset}, not in the offline copy"
+
+
+def test_unused_theme_assets_are_not_shipped(built_html: Path) -> None:
+    assert not (built_html / "_static" / "scripts" / "fontawesome.js").exists()
+    assert not list(built_html.glob("_static/**/*.map"))
