@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -25,6 +26,11 @@ class Build:
     html: Path
     log: str
     returncode: int
+
+    def warnings(self) -> list[str]:
+        """Sphinx's warnings and errors (a kernel's own log lines are not Sphinx warnings)."""
+        return [ln for ln in self.log.splitlines()
+                if re.search(r"\b(WARNING|ERROR|CRITICAL):", ln) and "[IPKernelApp]" not in ln]
 
     def reports(self) -> str:
         """Execution reports Jupyter Book writes when a notebook fails."""

@@ -148,7 +148,7 @@ def test_offline_copy_opens_from_disk(browser, built_html: Path, tmp_path: Path)
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    for rel in ("index.html", "chapters/consensus.html"):
+    for rel in ("intro.html", "chapters/consensus.html"):
         page.goto((site / rel).as_uri(), wait_until="load")
         font = page.evaluate("getComputedStyle(document.body).fontFamily")
         assert "Times" not in font and font, f"{rel}: the theme's stylesheets did not load from disk"

@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import pytest
 from conftest import Build
 
 
@@ -48,7 +47,7 @@ def _html_pages(html: Path) -> list[Path]:
 
 
 def test_book_builds_without_warnings(book: Build) -> None:
-    warnings = [ln for ln in book.log.splitlines() if re.search(r"WARNING|ERROR", ln)]
+    warnings = book.warnings()
     assert book.returncode == 0 and not warnings, (
         "the book build failed or warned:\n" + "\n".join(warnings[:40]) + "\n"
         + book.log[-3000:] + book.reports()[-6000:]

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from conftest import Build, build_book
-
 from course import ROOT, pages
 
 
@@ -20,7 +19,7 @@ def facilitator(book: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(cache, out / "_build" / ".jupyter_cache")
     result = build_book(out, edition="facilitator")
     assert result.returncode == 0, result.log[-4000:] + result.reports()[-4000:]
-    warnings = [ln for ln in result.log.splitlines() if "WARNING" in ln]
+    warnings = result.warnings()
     assert not warnings, warnings[:20]
     return result.html
 
