@@ -152,6 +152,6 @@ def test_offline_copy_opens_from_disk(browser, built_html: Path, tmp_path: Path)
         page.goto((site / rel).as_uri(), wait_until="load")
         font = page.evaluate("getComputedStyle(document.body).fontFamily")
         assert "Times" not in font and font, f"{rel}: the theme's stylesheets did not load from disk"
-        assert page.locator("h1").first.is_visible()
+        assert page.locator("article h1").first.is_visible(), f"{rel}: no visible title"
     assert not errors, errors
     context.close()
