@@ -8,9 +8,12 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
 import shutil
+import struct
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -52,6 +55,36 @@ def _fix_citation_roles(app: Sphinx, pagename: str, templatename: str,
     body = context.get("body")
     if isinstance(body, str) and "doc-biblioentry" in body:
         context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+_DATA_IMG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+def _externalise_images(app: Sphinx, pagename: str, templatename: str,
+                        context: dict[str, Any], doctree: Any) -> None:
+    """Move inline chart images out of the page into cacheable, lazily loaded files.
+
+    Charts render in notebooks as ``data:`` URIs (so a notebook is self-contained);
+    on the site each becomes ``_images/chart-<hash>.png``, fetched only when a reader
+    scrolls to it and cached after that. The page itself gets much lighter.
+    """
+    body = context.get("body")
+    if not isinstance(body, str) or "data:image/png;base64," not in body:
+        return
+    folder = Path(app.outdir) / "_images"
+    folder.mkdir(exist_ok=True)
+
+    def swap(match: re.Match[str]) -> str:
+        data = base64.b64decode(match.group(1))
+        name = f"chart-{hashlib.sha256(data).hexdigest()[:16]}.png"
+        target = folder / name
+        if not target.exists():
+            target.write_bytes(data)
+        width, height = struct.unpack(">II", data[16:24])  # from the PNG header
+        src = context["pathto"](f"_images/{name}", 1)
+        return f'<img src="{src}" width="{width}" height="{height}" loading="lazy" decoding="async"'
+
+    context["body"] = _DATA_IMG.sub(swap, body)
 
 
 def _drop_thebe_config(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -145,5 +178,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", _insert_glossary)
     app.connect("html-page-context", _drop_remote_assets, priority=900)
     app.connect("html-page-context", _fix_citation_roles)
+    app.connect("html-page-context", _externalise_images)
     app.connect("doctree-resolved", _drop_thebe_config, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -206,14 +206,12 @@ def scrub(src: str | os.PathLike[str], dst: str | os.PathLike[str], *,
 
 # --- JPEG --------------------------------------------------------------------------------
 
-def _clean_exif(exif: Image.Exif, keep_timestamps: bool) -> bytes | None:
-    """A new EXIF block (built with Pillow) holding only whitelisted tags.
+def _exif_subset(exif: Image.Exif, keep0: set[int], keep_exif: set[int]) -> bytes | None:
+    """A new EXIF block (built with Pillow) holding only the listed tags, or None if none remain.
 
     Nothing is deleted from the original block: a fresh one is built, so GPS,
-    thumbnails and any tag not on the whitelist simply never get in.
+    thumbnails and any tag not listed simply never get in.
     """
-    keep0 = _KEEP_0TH | (_TIME_0TH if keep_timestamps else set())
-    keep_exif = _KEEP_EXIF | (_TIME_EXIF if keep_timestamps else set())
     clean = Image.Exif()
     for tag in sorted(keep0):
         if tag in exif:
@@ -223,6 +221,12 @@ def _clean_exif(exif: Image.Exif, keep_timestamps: bool) -> bytes | None:
     if kept:
         clean[ExifTags.IFD.Exif] = kept
     return clean.tobytes() if len(clean) else None
+
+
+def _clean_exif(exif: Image.Exif, keep_timestamps: bool) -> bytes | None:
+    """The whitelisted tags of a JPEG's EXIF (display tags, plus times if asked)."""
+    return _exif_subset(exif, _KEEP_0TH | (_TIME_0TH if keep_timestamps else set()),
+                        _KEEP_EXIF | (_TIME_EXIF if keep_timestamps else set()))
 
 
 def _jfif_without_thumbnail(segment: bytes) -> bytes | None:
@@ -290,16 +294,7 @@ def scrub_jpeg_bytes(data: bytes, *, keep_timestamps: bool = False,
 
 def _timestamp_exif(img: Image.Image) -> bytes | None:
     """EXIF bytes holding only the capture times of ``img``."""
-    exif = img.getexif()
-    clean = Image.Exif()
-    for tag in sorted(_TIME_0TH):
-        if tag in exif:
-            clean[tag] = exif[tag]
-    sub = exif.get_ifd(ExifTags.IFD.Exif)
-    times = {tag: sub[tag] for tag in sorted(_TIME_EXIF) if tag in sub}
-    if times:
-        clean[ExifTags.IFD.Exif] = times
-    return clean.tobytes() if len(clean) else None
+    return _exif_subset(img.getexif(), set(_TIME_0TH), set(_TIME_EXIF))
 
 
 def _resave(src: Path, fmt: str, *, keep_timestamps: bool,
