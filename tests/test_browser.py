@@ -155,3 +155,37 @@ def test_offline_copy_opens_from_disk(browser, built_html: Path, tmp_path: Path)
         assert page.locator("article h1").first.is_visible(), f"{rel}: no visible title"
     assert not errors, errors
     context.close()
+
+
+CONTROLS = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex=\"-1\"])"
+MARK_CONTROLS = """(sel) => {
+  const visible = el => el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden'
+    && !el.closest('[inert], [aria-hidden=true], dialog:not([open])');
+  const els = [...document.querySelectorAll(sel)].filter(visible);
+  els.forEach((el, i) => el.dataset.kbd = i);
+  return els.length;
+}"""
+
+
+@pytest.mark.parametrize("rel", ["chapters/consensus.html", "exercises/ism-in-context.html"])
+def test_keyboard_reaches_every_control(browser, site_url: str, rel: str) -> None:
+    """Tabbing through the page focuses every visible link, button and input, in turn."""
+    v = Visit(browser, f"{site_url}/{rel}")
+    v.page.set_viewport_size({"width": 1400, "height": 900})
+    v.page.wait_for_timeout(300)  # let the theme re-mark scrollable blocks after the resize
+    total = v.page.evaluate(MARK_CONTROLS, CONTROLS)
+    reached: set[str] = set()
+    for _ in range(total * 2 + 20):
+        v.page.keyboard.press("Tab")
+        mark = v.page.evaluate("document.activeElement && document.activeElement.dataset.kbd")
+        if mark is not None:
+            reached.add(mark)
+        if len(reached) == total:
+            break
+    missed = v.page.evaluate("""(reached) => [...document.querySelectorAll('[data-kbd]')]
+        .filter(el => !reached.includes(el.dataset.kbd) && el.getAttribute('tabindex') !== '-1')
+        .map(el => el.outerHTML.slice(0, 120))""", sorted(reached))
+    # radio buttons in one group share a single tab stop (arrow keys move within the group)
+    missed = [m for m in missed if 'type="radio"' not in m]
+    assert not missed, f"{rel}: {len(missed)} controls never receive keyboard focus: {missed[:5]}"
+    v.close()
