@@ -217,3 +217,14 @@ def test_event_table_cites_every_source() -> None:
     assert "{cite}`ism-about,wiki-ism`" in md
     assert len(md.splitlines()) == len(events) + 2
     assert "Rachel Corrie" in repr(table)
+
+
+def test_minify_html_keeps_preformatted_text_and_words_apart() -> None:
+    from coursekit.sphinx_ext import minify_html
+    page = ("<div>\n    <p>one\n        two</p>\n  <!-- note -->\n<pre>  keep\n    this</pre>\n"
+            "<script>\n  var a = 1;\n</script>\n\n\n</div>")
+    small = minify_html(page)
+    assert "<pre>  keep\n    this</pre>" in small and "<script>\n  var a = 1;\n</script>" in small
+    assert "one\ntwo" in small, "words stay separated by whitespace"
+    assert "note" not in small and "\n\n" not in small
+    assert minify_html(small) == small
