@@ -365,8 +365,8 @@ def success_rate_figure(findings: Sequence[Finding]) -> AccessibleFigure:
              f"nonviolent campaigns succeeded against {v.value:g}% of violent ones, about "
              f"{times} as often; what counts as success depends on the definition used."),
         caption=(f"Success rates reported for Chenoweth and Stephan's campaigns ({scope}; "
-                 f"sources: {', '.join(nv.sources)}). The source of the figures does not say which "
-                 "definition of success they use; see the caveats in the text."),
+                 f"sources: {', '.join(nv.sources)}). The sources on the fact sheet do not show "
+                 "which definition of success they use; see the caveats in the text."),
     )
 
 
