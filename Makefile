@@ -39,7 +39,7 @@ serve: html
 
 ## lab: open the course in JupyterLab to run and edit the notebooks
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## bench: measure build, page weight and the evidence toolkit; writes bench/results/*.json
 bench: $(STAMP)
