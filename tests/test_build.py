@@ -55,8 +55,7 @@ def test_book_builds_without_warnings(book: Build) -> None:
 
 
 def test_every_image_has_alt_text(built_html: Path) -> None:
-    bad = [f"{p.relative_to(built_html)}: {img.get('src', '')[:60]}" for p in _html_pages(built_html)
-           for img in _parse(p).imgs if not (img.get("alt") or "").strip()]
+    bad = images_without_alt(built_html)
     assert not bad, f"images without alt text: {bad}"
 
 
@@ -71,10 +70,11 @@ def test_no_page_fetches_anything_from_another_host(built_html: Path) -> None:
     assert not remote, f"pages would request other hosts: {remote}"
 
 
-def test_no_broken_internal_links(built_html: Path) -> None:
+def broken_internal_links(html: Path) -> list[str]:
+    """Every link inside a built site whose file or anchor does not exist."""
     broken = []
     cache: dict[Path, _Page] = {}
-    for p in _html_pages(built_html):
+    for p in _html_pages(html):
         for href in _parse(p).links:
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or href.startswith(("mailto:", "javascript:")):
@@ -83,12 +83,23 @@ def test_no_broken_internal_links(built_html: Path) -> None:
             if target.is_dir():
                 target = target / "index.html"
             if not target.exists():
-                broken.append(f"{p.relative_to(built_html)} -> {href}")
+                broken.append(f"{p.relative_to(html)} -> {href}")
                 continue
             if parts.fragment and target.suffix == ".html":
                 ids = cache.setdefault(target, _parse(target)).ids
                 if unquote(parts.fragment) not in ids:
-                    broken.append(f"{p.relative_to(built_html)} -> {href} (no such anchor)")
+                    broken.append(f"{p.relative_to(html)} -> {href} (no such anchor)")
+    return broken
+
+
+def images_without_alt(html: Path) -> list[str]:
+    """Every image in a built site whose alt text is missing or empty."""
+    return [f"{p.relative_to(html)}: {img.get('src', '')[:60]}" for p in _html_pages(html)
+            for img in _parse(p).imgs if not (img.get("alt") or "").strip()]
+
+
+def test_no_broken_internal_links(built_html: Path) -> None:
+    broken = broken_internal_links(built_html)
     assert not broken, f"broken internal links: {broken[:30]}"
 
 

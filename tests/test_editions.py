@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import Build, build_book
 from course import ROOT, pages
+from test_build import broken_internal_links, images_without_alt
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +46,8 @@ def test_learner_edition_has_no_facilitator_pages(built_html: Path) -> None:
     assert not (built_html / "facilitator").exists()
     assert not (built_html / "exercises" / "solutions").exists()
     assert "Worked solutions" not in (built_html / "searchindex.js").read_text(encoding="utf-8")
+
+
+def test_facilitator_edition_links_and_images(facilitator: Path) -> None:
+    assert not broken_internal_links(facilitator)
+    assert not images_without_alt(facilitator)
