@@ -201,6 +201,18 @@ def test_shipped_timeline_is_sorted_and_cited() -> None:
     assert all(set(e.sources) <= known for e in events), "every source key must be in references.bib"
 
 
+EVENT_FILES = ["ism-timeline.csv", "legal-steps.csv", "olive-harvest.csv", "documentation-milestones.csv"]
+
+
+@pytest.mark.parametrize("name", EVENT_FILES)
+def test_every_event_file_loads_sorted_with_known_sources(name: str) -> None:
+    events = load_events(data_path(name))
+    assert len(events) >= 4
+    assert [e.when for e in events] == sorted(e.when for e in events)
+    unknown = {k for e in events for k in e.sources} - bib_keys()
+    assert not unknown, f"{name}: source keys not in references.bib: {unknown}"
+
+
 def test_timeline_figure_states_its_point() -> None:
     fig = timeline_figure(load_events(), title="T", caption="C",
                           alt="Timeline of ten dated events from 2001 to 2024 in order")
