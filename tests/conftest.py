@@ -19,6 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 JB = Path(sys.executable).with_name("jupyter-book")
 
 
+_SPHINX_WARNING = re.compile(r"(?:^|: )(?:\x1b\[[0-9;]*m)*(?:WARNING|ERROR|CRITICAL): ")
+
+
 @dataclass(frozen=True)
 class Build:
     """The result of building the book once with warnings as errors."""
@@ -28,9 +31,12 @@ class Build:
     returncode: int
 
     def warnings(self) -> list[str]:
-        """Sphinx's warnings and errors (a kernel's own log lines are not Sphinx warnings)."""
-        return [ln for ln in self.log.splitlines()
-                if re.search(r"\b(WARNING|ERROR|CRITICAL):", ln) and "[IPKernelApp]" not in ln]
+        """Sphinx's warnings and errors, as Sphinx prints them ("path:line: WARNING: message").
+
+        Log lines of the kernels that execute the notebooks ("[IPKernelApp] WARNING | …",
+        "ERROR:tornado.general:…" during a kernel's shutdown) are not Sphinx warnings.
+        """
+        return [ln for ln in self.log.splitlines() if _SPHINX_WARNING.search(ln)]
 
     def reports(self) -> str:
         """Execution reports Jupyter Book writes when a notebook fails."""
