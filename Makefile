@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 PORT   ?= 8000
 
-.PHONY: html facilitator test serve lab clean bench pdf lock venv
+.PHONY: html facilitator test test-fast serve lab clean bench pdf lock venv
 
 venv: $(STAMP)
 
@@ -32,6 +32,10 @@ facilitator: $(STAMP)
 ## test: the full test suite (unit, structure, nbval over every notebook, book build, browser)
 test: $(STAMP)
 	$(BIN)/python -m pytest tests chapters exercises appendices --nbval-lax -p no:cacheprovider
+
+## test-fast: the checks that need no book build, browser or PDF (seconds): run these while writing
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not needs_build" -p no:cacheprovider -q
 
 ## serve: preview the built site on http://127.0.0.1:$(PORT)
 serve: html

@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import struct
+import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -199,7 +200,68 @@ def _finish_output(app: Sphinx, exception: Exception | None) -> None:
     offline_zip(out)
 
 
+SOLUTION_TITLE = "Try it first, then open"
+
+
+def solution_title_text(exercise_title: str) -> str:
+    """The heading of a worked solution: an invitation to try first, then the exercise's name.
+
+    ``exercise_title`` is the exercise's resolved title ("Exercise 3 (Who decides?)");
+    an empty title gives the invitation alone.
+    """
+    name = exercise_title.strip()
+    return f"{SOLUTION_TITLE}: {name}" if name else SOLUTION_TITLE
+
+
+def _retitle_solutions(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Give every worked solution the title "Try it first, then open: <exercise>".
+
+    sphinx-exercise titles a solution "Solution to Exercise N (…)"; a reader studying
+    alone sees it collapsed under its exercise (``:class: dropdown``), so its title
+    asks them to try first. Runs after sphinx-exercise has resolved titles and numbers.
+    """
+    try:
+        from sphinx_exercise.nodes import exercise_enumerable_node, exercise_node, solution_node
+    except ImportError:  # pragma: no cover - sphinx-exercise is a pinned dependency
+        return
+    here = {n.get("label"): n for n in doctree.findall(
+        lambda n: isinstance(n, (exercise_node, exercise_enumerable_node)))}
+    registry = getattr(app.env, "sphinx_exercise_registry", {})
+    for node in list(doctree.findall(solution_node)):
+        if not node.children or not isinstance(node.children[0], nodes.title):
+            continue
+        label = node.get("target_label")
+        target = here.get(label) or registry.get(label, {}).get("node")
+        exercise = ""
+        if target is not None and target.children and isinstance(target.children[0], nodes.title):
+            exercise = target.children[0].astext()
+        title = nodes.title("", solution_title_text(exercise))
+        title.parent = node
+        node.children[0] = title
+        node["title"] = title.astext()
+
+
+def _quiet_kernels() -> None:
+    """Keep ipykernel's per-kernel "running over TCP without encryption" notice out of build logs.
+
+    The kernels that execute the notebooks inherit this process's environment, so an IPython
+    directory whose kernel config raises the kernel's log level to ERROR silences that notice
+    (one per notebook) and nothing else the build reports. A reader's own IPYTHONDIR is respected.
+    """
+    if os.environ.get("IPYTHONDIR"):
+        return
+    folder = Path(tempfile.gettempdir()) / "coursekit-ipython"
+    config = folder / "profile_default" / "ipython_kernel_config.py"
+    if not config.is_file():
+        config.parent.mkdir(parents=True, exist_ok=True)
+        tmp = config.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text('c.IPKernelApp.log_level = "ERROR"\n', encoding="utf-8")
+        tmp.replace(config)
+    os.environ["IPYTHONDIR"] = str(folder)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    _quiet_kernels()
     if os.environ.get("COURSE_EDITION", "learner") == "facilitator":
         app.tags.add("facilitator")
     else:
@@ -211,4 +273,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _fix_citations)
     app.connect("html-page-context", _externalise_images)
     app.connect("doctree-resolved", _drop_thebe_config, priority=900)
+    app.connect("doctree-resolved", _retitle_solutions)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

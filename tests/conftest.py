@@ -88,3 +88,19 @@ def site_url(built_html: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# `make test-fast` runs only the checks that need no book build, browser or PDF: any test that
+# asks (directly or through another fixture) for one of these fixtures is marked `needs_build`.
+BUILD_FIXTURES = {"book", "built_html", "site_url", "facilitator_book", "facilitator_html",
+                  "browser", "pdfs", "packs", "lab_server"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "needs_build: the test needs a book build, a browser or PDFs")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if BUILD_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.needs_build)
