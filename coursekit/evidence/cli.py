@@ -20,7 +20,9 @@ exit code (see :mod:`coursekit.evidence.errors` and ``--help``).
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -73,6 +75,9 @@ def build_parser(prog: str = "python -m coursekit evidence") -> argparse.Argumen
                    help="folder that relative logged paths are relative to (default: here)")
     p.add_argument("--expect-head", default=None, metavar="HASH",
                    help="the head hash noted earlier; detects entries cut off the end")
+    p.add_argument("--strict", action="store_true",
+                   help="count warnings (time going backwards, a file swapped under the same "
+                        "name) as failures")
 
     p = sub.add_parser("meta", help="show EXIF/GPS/XMP and other metadata of an image")
     p.add_argument("file", metavar="FILE")
@@ -144,8 +149,11 @@ def _cmd_log(args: argparse.Namespace, clock: Clock) -> int:
                   f"{result.changed_since_line}; the new entry records the change")
         return 0
     result = CustodyLog(args.log, clock=clock).verify(base=args.base,
-                                                      expect_head=args.expect_head)
+                                                      expect_head=args.expect_head,
+                                                      strict=args.strict)
     _say(result.report())
+    if result.warnings:
+        _warn(f"warning: {args.log}: {len(result.warnings)} warning(s), listed above")
     if not result.ok:
         _warn(f"error: {args.log}: verification failed with {len(result.problems)} "
               "problem(s), listed above")
@@ -194,12 +202,35 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Clock], int]] = {
 }
 
 
+def _write_stdout(data: bytes) -> None:
+    """Write raw bytes to standard output (file names may not be valid UTF-8)."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # e.g. a notebook's stream: text only
+        sys.stdout.write(data.decode("utf-8", errors="backslashreplace"))
+    else:
+        buffer.write(data)
+        buffer.flush()
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point standard output at /dev/null so exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
 def main(argv: Sequence[str] | None = None, *, clock: Clock = utc_now,
          prog: str = "python -m coursekit evidence") -> int:
     """Run one command and return its exit code (it never calls ``sys.exit``).
 
     ``clock`` is the time source for custody-log entries (inject
     :func:`~coursekit.evidence.custody.fixed_clock` in tests and notebooks).
+    Every failure is one line (or one short list) on standard error and a
+    documented exit code; a traceback would be a bug (exit code 70).
     """
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
@@ -211,13 +242,30 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock = utc_now,
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else int(ExitCode.USAGE)
     try:
-        return _COMMANDS[args.command](args, clock)
+        code = _COMMANDS[args.command](args, clock)
+        sys.stdout.flush()
+        return code
     except EvidenceError as err:
         _warn(f"error: {err}")
         return int(err.exit_code)
+    except BrokenPipeError:
+        _silence_stdout()
+        _warn("error: the output was closed before everything was written (broken pipe)")
+        return int(ExitCode.BROKEN_PIPE)
     except KeyboardInterrupt:
-        _warn("interrupted")
-        return 130
+        _warn("interrupted; nothing half-written was left")
+        return int(ExitCode.INTERRUPTED)
+    except MemoryError:
+        _warn("error: not enough memory for this file")
+        return int(ExitCode.INTERNAL)
+    except Exception as err:  # noqa: BLE001 - the last line of defence: one line, not a traceback
+        _warn(f"error: internal error, please report it: {type(err).__name__}: {err}")
+        return int(ExitCode.INTERNAL)
+
+
+def console_main() -> None:
+    """Entry point of the ``evidence`` console command (see ``[project.scripts]``)."""
+    sys.exit(main(prog="evidence"))
 
 
 if __name__ == "__main__":  # pragma: no cover

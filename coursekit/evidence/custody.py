@@ -23,22 +23,33 @@ shorter chain that is still intact. Write down the head hash that ``verify``
 prints somewhere else (a message to a colleague, a paper notebook) and pass it
 back with ``expect_head`` to catch that.
 
-Appending never rewrites earlier lines: the file is opened in append mode.
-A log has one writer at a time; the toolkit does not lock the file.
+Appending never rewrites earlier lines, and it is safe with many writers: each
+append holds an OS-level lock on the log while it reads the last entry and
+writes the new one, writes the whole line with a single ``write`` and an
+``fsync``, and on any failure (a full disk, a read-only location) cuts the file
+back to its previous length, so a failed append leaves the log byte-identical.
+A new log appears complete or not at all (see :mod:`coursekit.evidence.safeio`).
+
+``verify`` also *warns* (without failing, unless ``strict``) when an entry's
+time is earlier than the entry before it, and when a file's hash changes under
+the same name without an action that explains the change (such as "edited").
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .errors import CheckFailedError, InputFileError, OutputRefusedError, UsageError
+from .errors import CheckFailedError, InputFileError, UsageError
 from .hashing import digest_file, require_file, sha256_bytes
+from .safeio import locked_append, os_reason, write_new
 
 #: ``prev_hash`` of the first entry: there is nothing before it.
 GENESIS = "0" * 64
@@ -53,6 +64,11 @@ _INIT_FIELDS = {"seq", "kind", "format", "time", "actor", "action", "note",
 _FILE_FIELDS = {"seq", "kind", "time", "actor", "action", "note", "path", "sha256", "size",
                 "prev_hash", "entry_hash"}
 _HEX = set("0123456789abcdef")
+#: Words in an action that explain why a file's hash changed under the same name.
+EXPLAINING_ACTION = re.compile(
+    r"edit|chang|modif|annotat|crop|redact|convert|re-?encod|transcod|scrub|replac|updat|trim|"
+    r"blur|export|compress|resiz|rotat|correct|cut|merg|revis|new version", re.IGNORECASE)
+_MAX_LINE_BYTES = 1 << 20
 
 
 def utc_now() -> datetime:
@@ -131,6 +147,7 @@ class VerifyResult:
     problems: list[LogProblem] = field(default_factory=list)
     files_checked: int = 0
     head: str | None = None
+    warnings: list[LogProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -141,12 +158,20 @@ class VerifyResult:
         """A plain-language report: what was checked and every problem found."""
         lines = [f"{self.log_path}: {len(self.entries)} entries read, "
                  f"{self.files_checked} logged files checked."]
-        if self.ok:
+        if self.ok and not self.warnings:
             lines.append("OK: the chain of entries is intact and every logged file matches "
                          "its latest logged hash.")
+        elif self.ok:
+            lines.append("The chain of entries is intact and every logged file matches its "
+                         f"latest logged hash, but {len(self.warnings)} warning(s) need a "
+                         "person to look:")
         else:
             lines.append(f"FAILED: {len(self.problems)} problem(s):")
             lines += [f"  - {p}" for p in self.problems]
+        if self.warnings:
+            if not self.ok:
+                lines.append(f"Warnings ({len(self.warnings)}):")
+            lines += [f"  - warning: {w}" for w in self.warnings]
         if self.head:
             lines.append("Head hash (keep a copy elsewhere to detect cut-off entries): "
                          f"{self.head}")
@@ -244,26 +269,72 @@ def parse_log(data: bytes) -> tuple[list[tuple[int, dict[str, Any]]], list[LogPr
     return entries, problems
 
 
+def _reject_constant(name: str) -> Any:
+    """json.loads hook: NaN and Infinity are not JSON, and the tool never writes them."""
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in a parsed JSON value (without recursion)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, level)
+            stack += [(v, level + 1) for v in (item.values() if isinstance(item, dict) else item)]
+    return deepest
+
+
 def _parse_line(raw: bytes, lineno: int, problems: list[LogProblem]) -> dict[str, Any] | None:
-    """Decode one line to a dict, or record why it cannot be read."""
+    """Decode one line to a dict, or record why it cannot be read (never raises)."""
+    def bad(message: str) -> None:
+        problems.append(LogProblem(message, line=lineno))
+
+    if raw.startswith(b"\xef\xbb\xbf"):
+        bad("starts with a byte-order mark (BOM), which the tool never writes: the file was "
+            "saved by a text editor")
+        return None
+    if raw.endswith(b"\r"):
+        bad("ends with a Windows line end (CR LF); the tool writes LF only, so the file was "
+            "converted or edited")
+        return None
+    if len(raw) > _MAX_LINE_BYTES:
+        bad(f"is {len(raw)} bytes long; the tool's entries are far shorter, so this is not an "
+            "entry it wrote")
+        return None
     try:
         text = raw.decode("ascii")
     except UnicodeDecodeError:
-        problems.append(LogProblem("contains bytes that are not plain ASCII; the tool writes "
-                                   "only ASCII, so the line was altered", line=lineno))
+        bad("contains bytes that are not plain ASCII; the tool writes only ASCII, so the line "
+            "was altered")
         return None
     if not text.strip():
-        problems.append(LogProblem("is blank: a line was removed or a line break added",
-                                   line=lineno))
+        bad("is blank: a line was removed or a line break added")
         return None
     try:
-        entry = json.loads(text)
+        entry = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as err:
-        problems.append(LogProblem(f"is not valid JSON ({err.msg} at column {err.colno})",
-                                   line=lineno))
+        bad(f"is not valid JSON ({err.msg} at column {err.colno})")
+        return None
+    except RecursionError:
+        bad("is nested too deeply to be an entry (lists or objects inside each other "
+            "thousands of times)")
+        return None
+    except ValueError as err:
+        if "digits" in str(err):
+            bad("holds a number with thousands of digits, which no entry has")
+        else:
+            bad(f"holds a value JSON does not allow ({err}); the tool never writes NaN or "
+                "Infinity")
         return None
     if not isinstance(entry, dict):
-        problems.append(LogProblem("is JSON but not an object", line=lineno))
+        bad("is JSON but not an object")
+        return None
+    if _depth(entry) > 2:
+        bad("holds nested lists or objects; an entry has only plain text and number fields")
+        return None
+    if any(isinstance(v, float) and not math.isfinite(v) for v in entry.values()):
+        bad("holds a number too large to represent (it reads as infinity)")
         return None
     return entry
 
@@ -312,20 +383,7 @@ class CustodyLog:
             "note": note, "prev_hash": GENESIS,
         }
         entry["entry_hash"] = compute_entry_hash(entry)
-        if not log.path.parent.is_dir():
-            raise OutputRefusedError(f"{log.path}: the folder {log.path.parent} does not exist")
-        try:
-            with open(log.path, "xb") as f:
-                f.write(canonical_json(entry) + b"\n")
-                f.flush()
-                os.fsync(f.fileno())
-        except FileExistsError:
-            raise OutputRefusedError(
-                f"{log.path}: already exists; a custody log is never overwritten "
-                "(choose a new name)") from None
-        except OSError as err:
-            raise OutputRefusedError(f"{log.path}: cannot be created ({err.strerror or err})"
-                                     ) from None
+        write_new(log.path, canonical_json(entry) + b"\n", what="custody log")
         return log
 
     def _read(self) -> bytes:
@@ -334,7 +392,7 @@ class CustodyLog:
         try:
             return p.read_bytes()
         except OSError as err:
-            raise InputFileError(f"{p}: cannot be read ({err.strerror or err})") from None
+            raise InputFileError(f"{p}: cannot be read ({os_reason(err)})") from None
 
     def entries(self) -> list[dict[str, Any]]:
         """All entries, after checking the chain. Raises :class:`CheckFailedError` if broken."""
@@ -364,43 +422,48 @@ class CustodyLog:
         """
         actor = _required_text(actor, "actor")
         action = _required_text(action, "action")
-        data = self._read()
-        parsed, problems = parse_log(data)
-        if problems:
-            raise CheckFailedError(
-                f"{self.path}: the log is damaged, so nothing was appended (run 'log verify'):\n"
-                + "\n".join(f"  - {p}" for p in problems))
-        digest = digest_file(file)
-        last_line, last = parsed[-1]
-        changed = None
-        for lineno, e in reversed(parsed):
-            if e["kind"] == "file" and e["path"] == digest.path:
-                if e["sha256"] != digest.sha256:
-                    changed = lineno
-                break
-        entry: dict[str, Any] = {
-            "seq": last_line + 1, "kind": "file", "time": format_time(self.clock()),
-            "actor": actor, "action": action, "note": note, "path": digest.path,
-            "sha256": digest.sha256, "size": digest.size, "prev_hash": last["entry_hash"],
-        }
-        entry["entry_hash"] = compute_entry_hash(entry)
-        with open(self.path, "ab") as f:  # append mode: earlier bytes are never rewritten
-            f.write(canonical_json(entry) + b"\n")
-            f.flush()
-            os.fsync(f.fileno())
-        return AddResult(entry, changed)
+        require_file(self.path, allow_empty=True)
+        digest = digest_file(file)  # hashed before the lock is taken: it can take a while
+
+        def make_record(data: bytes) -> tuple[bytes, AddResult]:
+            """Build the entry from the log as it is now (called with the lock held)."""
+            parsed, problems = parse_log(data)
+            if problems:
+                raise CheckFailedError(
+                    f"{self.path}: the log is damaged, so nothing was appended (run 'log "
+                    "verify'):\n" + "\n".join(f"  - {p}" for p in problems))
+            last_line, last = parsed[-1]
+            changed = None
+            for lineno, e in reversed(parsed):
+                if e["kind"] == "file" and e["path"] == digest.path:
+                    if e["sha256"] != digest.sha256:
+                        changed = lineno
+                    break
+            entry: dict[str, Any] = {
+                "seq": last_line + 1, "kind": "file", "time": format_time(self.clock()),
+                "actor": actor, "action": action, "note": note, "path": digest.path,
+                "sha256": digest.sha256, "size": digest.size, "prev_hash": last["entry_hash"],
+            }
+            entry["entry_hash"] = compute_entry_hash(entry)
+            return canonical_json(entry) + b"\n", AddResult(entry, changed)
+
+        return locked_append(self.path, make_record)
 
     def verify(self, *, base: str | os.PathLike[str] | None = None,
-               expect_head: str | None = None) -> VerifyResult:
+               expect_head: str | None = None, strict: bool = False) -> VerifyResult:
         """Check every line and every logged file; collect all problems.
 
         Relative logged paths are looked up under ``base`` (default: the current
         folder, as when they were added). ``expect_head`` is a head hash noted
         earlier (at least 8 hex digits); a different head means entries were cut
-        off or added at the end.
+        off or added at the end. With ``strict``, warnings count as problems.
         """
         parsed, problems = parse_log(self._read())
         result = VerifyResult(self.path, [e for _, e in parsed], problems)
+        result.warnings = history_warnings(parsed)
+        if strict and result.warnings:
+            result.problems += result.warnings
+            result.warnings = []
         if parsed:
             result.head = parsed[-1][1].get("entry_hash")
         latest: dict[str, tuple[int, dict[str, Any]]] = {}
@@ -433,6 +496,34 @@ class CustodyLog:
                     f"the last entry's hash is {_short(result.head or 'none')}, but the head "
                     f"noted earlier was {want[:16]}: entries were cut off or added at the end"))
         return result
+
+
+def history_warnings(parsed: list[tuple[int, dict[str, Any]]]) -> list[LogProblem]:
+    """What a person should look at in an intact log: time going backwards, unexplained swaps."""
+    warnings: list[LogProblem] = []
+    prev_time: tuple[int, str] | None = None
+    seen: dict[str, tuple[int, str]] = {}
+    for lineno, e in parsed:
+        t = e.get("time")
+        if isinstance(t, str):
+            if prev_time is not None and t < prev_time[1]:
+                warnings.append(LogProblem(
+                    f"its time {t} is earlier than line {prev_time[0]}'s {prev_time[1]}: the "
+                    "clock was wrong, or the entry was back-dated", line=lineno))
+            prev_time = (lineno, t)
+        if e.get("kind") != "file":
+            continue
+        path, sha = e.get("path"), e.get("sha256")
+        if not isinstance(path, str) or not isinstance(sha, str):
+            continue
+        if path in seen and seen[path][1] != sha and not EXPLAINING_ACTION.search(
+                str(e.get("action", "")) + " " + str(e.get("note", ""))):
+            warnings.append(LogProblem(
+                f"{path!r} has a different hash than on line {seen[path][0]}, but the action "
+                f"{e.get('action')!r} does not say it was changed: another file may have been "
+                "put in its place", line=lineno))
+        seen[path] = (lineno, sha)
+    return warnings
 
 
 def _required_text(value: str, name: str) -> str:

@@ -19,7 +19,16 @@ code  meaning
       extension or cannot be written (nothing was overwritten)
 7     scrub self-check failed: the new file still carried metadata it must
       not, so it was deleted
+70    internal error: a bug in the toolkit (the one-line message names it)
+130   interrupted (Ctrl-C); nothing half-written is left behind
+141   standard output was closed early (e.g. piped into ``head``), as for
+      other tools stopped by SIGPIPE
 ====  =====================================================================
+
+Codes 3 and 6 cover the operating system's refusals too: an input that cannot
+be read (permission denied) is 3; an output or a log that cannot be written
+(permission denied, read-only location, missing folder, full disk) is 6, and
+nothing is left half-written.
 """
 
 from __future__ import annotations
@@ -38,6 +47,9 @@ class ExitCode(IntEnum):
     UNSUPPORTED = 5
     OUTPUT_REFUSED = 6
     SCRUB_FAILED = 7
+    INTERNAL = 70
+    INTERRUPTED = 130
+    BROKEN_PIPE = 141
 
 
 class EvidenceError(Exception):
