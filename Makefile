@@ -63,5 +63,5 @@ lock:
 
 ## clean: remove builds and caches (keeps .venv)
 clean:
-	rm -rf _build .pytest_cache .hypothesis bench/results
+	rm -rf _build .pytest_cache .hypothesis bench/results evidence-scratch
 	find . -name __pycache__ -prune -exec rm -rf {} + -o -name .ipynb_checkpoints -prune -exec rm -rf {} +

@@ -140,7 +140,7 @@ def test_render_escapes_markdown() -> None:
             "media": [{"file": "x|y.jpg", "sha256": "d" * 64}]}
     md = render_markdown(data)
     assert "A \\| B \\*bold\\* \\<b\\>" in md
-    assert "| x\\|y.jpg |" in md
+    assert "| x\\|y\\.jpg |" in md
     with pytest.raises(CheckFailedError, match="not rendered"):
         render_markdown({**data, "observations": []})
 
@@ -244,7 +244,7 @@ def test_usage_errors_exit_2(here: Path, capsys: pytest.CaptureFixture[str], arg
 
 def test_help_lists_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, _ = run(["--help"], capsys)
-    assert rc == 0 and "exit codes:" in out and "7  scrub self-check failed" in out
+    assert rc == 0 and "exit codes:" in out and "7    scrub self-check failed" in out
 
 
 def test_meta_command(here: Path, capsys: pytest.CaptureFixture[str]) -> None:

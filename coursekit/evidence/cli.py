@@ -1,4 +1,4 @@
-"""Command line of the evidence toolkit: ``python -m coursekit evidence <command> ...``.
+"""Command line of the evidence toolkit: ``evidence <command> ...`` (or ``python -m coursekit evidence``).
 
 Commands::
 
@@ -6,9 +6,12 @@ Commands::
     log init LOG [--actor A] [--note N]           start a new custody log
     log add LOG FILE --actor A --action ACT [--note N]
                                                   hash FILE and append an entry
-    log verify LOG [--base DIR] [--expect-head H] check every entry and logged file
-    meta FILE [--json]                            show what a photo's metadata reveals
-    scrub IN OUT [--keep-timestamps]              write a new copy without revealing metadata
+    log verify LOG [--base DIR] [--expect-head H] [--strict]
+                                                  check every entry and logged file
+    meta FILE [--json] [--max-pixels N]           show what a photo's or video's metadata reveals
+    scrub IN OUT [--keep-timestamps] [--max-pixels N]
+                                                  write a new copy without revealing metadata
+    report new REPORT.json [--media FILE...]      write a starter report to fill in
     report validate REPORT.json [--media-dir D]   list every problem in an incident report
     report render REPORT.json [--output OUT.md]   render a valid report as Markdown
     sample OUTDIR                                 generate sample media with metadata
@@ -29,21 +32,36 @@ from collections.abc import Callable, Sequence
 from .custody import Clock, CustodyLog, utc_now
 from .errors import EvidenceError, ExitCode
 from .hashing import digest_file
-from .metadata import read_metadata
-from .report import render_report, validate_report
+from .metadata import DEFAULT_MAX_PIXELS, read_metadata
+from .report import new_report, render_report, validate_report
 from .sample import make_samples
 from .scrubber import scrub
 
 EXIT_CODES = """exit codes:
-  0  success
-  1  a check failed (log or logged file does not verify, invalid report, damaged log)
-  2  usage error (unknown command, missing or empty argument)
-  3  bad input path (missing, a folder, empty, unreadable)
-  4  not a usable image (not an image, truncated or corrupt)
-  5  unsupported image format (only JPEG, PNG, TIFF, WebP)
-  6  output refused (exists, is the input, wrong extension, cannot be written)
-  7  scrub self-check failed (metadata left in the output, which was deleted)
+  0    success
+  1    a check failed (log or logged file does not verify, invalid report, damaged log)
+  2    usage error (unknown command, missing or empty argument)
+  3    bad input path (missing, a folder, empty, unreadable or permission denied)
+  4    not a usable image or video (not one, truncated, corrupt, or over --max-pixels)
+  5    unsupported format (a real image or video of a kind the toolkit does not handle)
+  6    output refused (exists, is the input, wrong extension, missing folder, read-only,
+       permission denied, disk full); nothing is left half-written
+  7    scrub self-check failed (metadata left in the new copy, so nothing was written)
+  70   internal error (a bug in the toolkit; please report the message)
+  130  interrupted (Ctrl-C)
+  141  the output was closed early (broken pipe, e.g. piped into head)
 """
+
+
+def _pixels(text: str) -> int:
+    """argparse type for --max-pixels: a positive whole number (underscores allowed)."""
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of pixels") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("the pixel limit must be at least 1")
+    return value
 
 
 def build_parser(prog: str = "python -m coursekit evidence") -> argparse.ArgumentParser:
@@ -79,9 +97,11 @@ def build_parser(prog: str = "python -m coursekit evidence") -> argparse.Argumen
                    help="count warnings (time going backwards, a file swapped under the same "
                         "name) as failures")
 
-    p = sub.add_parser("meta", help="show EXIF/GPS/XMP and other metadata of an image")
+    p = sub.add_parser("meta", help="show what a photo's or video's metadata reveals")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--max-pixels", type=_pixels, default=DEFAULT_MAX_PIXELS, metavar="N",
+                   help=f"refuse images larger than N pixels (default {DEFAULT_MAX_PIXELS:,})")
 
     p = sub.add_parser("scrub", help="write a NEW copy without location, device, names, "
                                      "comments (and times)")
@@ -89,9 +109,15 @@ def build_parser(prog: str = "python -m coursekit evidence") -> argparse.Argumen
     p.add_argument("output", metavar="OUT")
     p.add_argument("--keep-timestamps", action="store_true",
                    help="keep capture times (removed by default)")
+    p.add_argument("--max-pixels", type=_pixels, default=DEFAULT_MAX_PIXELS, metavar="N",
+                   help=f"refuse images larger than N pixels (default {DEFAULT_MAX_PIXELS:,})")
 
-    rep = sub.add_parser("report", help="incident reports: validate, render")
+    rep = sub.add_parser("report", help="incident reports: new, validate, render")
     rep_sub = rep.add_subparsers(dest="report_command", required=True, metavar="ACTION")
+    p = rep_sub.add_parser("new", help="write a starter report to fill in (never overwrites)")
+    p.add_argument("report", metavar="REPORT.json")
+    p.add_argument("--media", nargs="+", default=[], metavar="FILE",
+                   help="media files to list, with their hashes (paths relative to here)")
     p = rep_sub.add_parser("validate", help="list every problem in a report")
     p.add_argument("report", metavar="REPORT.json")
     p.add_argument("--media-dir", default=None,
@@ -116,6 +142,20 @@ def _warn(text: str) -> None:
     print(text, file=sys.stderr)
 
 
+def sha256sum_line(sha256: str, name: str | bytes) -> bytes:
+    """One output line exactly as GNU ``sha256sum`` writes it, so ``sha256sum -c`` can check it.
+
+    A name holding a backslash, a line feed or a carriage return is escaped
+    (``\\\\``, ``\\n``, ``\\r``) and the line then starts with a backslash. The name's
+    bytes are written as they are, even when they are not valid UTF-8.
+    """
+    raw = os.fsencode(name)
+    if any(c in raw for c in b"\\\n\r"):
+        escaped = raw.replace(b"\\", b"\\\\").replace(b"\n", b"\\n").replace(b"\r", b"\\r")
+        return b"\\" + sha256.encode("ascii") + b"  " + escaped + b"\n"
+    return sha256.encode("ascii") + b"  " + raw + b"\n"
+
+
 def _cmd_hash(args: argparse.Namespace, clock: Clock) -> int:
     """hash FILE...: print each hash; report bad paths and carry on with the rest."""
     code = 0
@@ -126,7 +166,7 @@ def _cmd_hash(args: argparse.Namespace, clock: Clock) -> int:
             _warn(f"error: {err}")
             code = code or int(err.exit_code)
             continue
-        _say(f"{d.sha256}  {d.path}")
+        _write_stdout(sha256sum_line(d.sha256, name))
     return code
 
 
@@ -163,20 +203,26 @@ def _cmd_log(args: argparse.Namespace, clock: Clock) -> int:
 
 def _cmd_meta(args: argparse.Namespace, clock: Clock) -> int:
     """meta FILE [--json]: show what the image's metadata reveals."""
-    meta = read_metadata(args.file)
+    meta = read_metadata(args.file, max_pixels=args.max_pixels)
     _say(json.dumps(meta.to_dict(), indent=2, ensure_ascii=False) if args.json
          else meta.summary())
     return 0
 
 
 def _cmd_scrub(args: argparse.Namespace, clock: Clock) -> int:
-    """scrub IN OUT [--keep-timestamps]: write a new, scrubbed copy."""
-    _say(scrub(args.input, args.output, keep_timestamps=args.keep_timestamps).summary())
+    """scrub IN OUT [--keep-timestamps] [--max-pixels N]: write a new, scrubbed copy."""
+    _say(scrub(args.input, args.output, keep_timestamps=args.keep_timestamps,
+               max_pixels=args.max_pixels).summary())
     return 0
 
 
 def _cmd_report(args: argparse.Namespace, clock: Clock) -> int:
-    """report validate | render."""
+    """report new | validate | render."""
+    if args.report_command == "new":
+        data = new_report(args.report, now=clock(), media=args.media)
+        _say(f"wrote {args.report}: a starter report with {len(data['media'])} media file(s); "
+             "replace every text that starts with 'Replace', then run 'report validate'")
+        return 0
     if args.report_command == "validate":
         check = validate_report(args.report, media_dir=args.media_dir)
         if check.ok:

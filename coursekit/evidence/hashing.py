@@ -31,7 +31,7 @@ def require_file(path: str | os.PathLike[str], *, allow_empty: bool = False) -> 
     except FileNotFoundError:
         raise InputFileError(f"{p}: no such file") from None
     except OSError as err:
-        raise InputFileError(f"{p}: cannot be read ({err.strerror or err})") from None
+        raise InputFileError(f"{p}: cannot be read ({_reason(err)})") from None
     if stat.S_ISDIR(st.st_mode):
         raise InputFileError(f"{p}: is a folder, not a file")
     if not stat.S_ISREG(st.st_mode):
@@ -70,7 +70,7 @@ def digest_file(path: str | os.PathLike[str], *, chunk_size: int = CHUNK_SIZE) -
                 h.update(view[:n])
                 size += n
     except OSError as err:
-        raise InputFileError(f"{p}: cannot be read ({err.strerror or err})") from None
+        raise InputFileError(f"{p}: cannot be read ({_reason(err)})") from None
     if size == 0:
         raise InputFileError(f"{p}: is empty (0 bytes)")
     return FileDigest(os.fspath(path), h.hexdigest(), size)
@@ -86,6 +86,29 @@ def sha256_file(path: str | os.PathLike[str], *, chunk_size: int = CHUNK_SIZE) -
     'ba7816bf8f01cfea'
     """
     return digest_file(path, chunk_size=chunk_size).sha256
+
+
+def _reason(err: OSError) -> str:
+    """Plain words for an OS error (see :func:`coursekit.evidence.safeio.os_reason`)."""
+    from .safeio import os_reason
+
+    return os_reason(err)
+
+
+def read_input(path: str | os.PathLike[str], *, limit: int | None = None) -> bytes:
+    """The bytes of an input file, with plain errors (:class:`InputFileError`, exit code 3).
+
+    ``limit`` refuses a file larger than that many bytes before reading it.
+    """
+    p = require_file(path)
+    if limit is not None and p.stat().st_size > limit:
+        raise InputFileError(f"{p}: is {p.stat().st_size} bytes, more than the {limit} bytes "
+                             "this command reads into memory")
+    try:
+        with open(p, "rb") as f:
+            return f.read()
+    except OSError as err:
+        raise InputFileError(f"{p}: cannot be read ({_reason(err)})") from None
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -12,6 +12,7 @@ location, device, people, time and comments.
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import warnings
@@ -23,7 +24,7 @@ import piexif.helper
 from PIL import ExifTags, Image, UnidentifiedImageError
 
 from .errors import BadImageError, UnsupportedFormatError
-from .hashing import require_file
+from .hashing import read_input
 
 #: Pillow format name -> (display name, file name endings it may use).
 SUPPORTED: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -171,33 +172,78 @@ class MediaMetadata:
 
 # --- opening images safely ---------------------------------------------------------------
 
-def identify(path: str | os.PathLike[str]) -> str:
+#: Largest image (width × height) opened unless ``max_pixels`` / ``--max-pixels`` says more:
+#: 150 million pixels, above every common phone camera (108 MP) and far below what would
+#: exhaust a laptop's memory. A tiny file can claim a huge size (a "decompression bomb").
+DEFAULT_MAX_PIXELS = 150_000_000
+
+#: ISO base media ``ftyp`` brands of HEIF/HEIC/AVIF still images.
+HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1",
+               b"avif", b"avis"}
+
+
+def sniff_heif(head: bytes) -> bool:
+    """True when bytes begin like a HEIF/HEIC/AVIF image (an ISO ``ftyp`` box with such a brand)."""
+    if len(head) < 12 or head[4:8] != b"ftyp":
+        return False
+    size = int.from_bytes(head[:4], "big")
+    brands = [head[8:12]] + [head[i:i + 4] for i in range(16, min(size, len(head)) - 3, 4)]
+    return any(b in HEIF_BRANDS for b in brands)
+
+
+def check_pixels(p: Path, width: int, height: int, max_pixels: int) -> None:
+    """Refuse an image larger than ``max_pixels`` before any pixel is decoded."""
+    if width * height > max_pixels:
+        raise BadImageError(
+            f"{p}: is {width} x {height} = {width * height:,} pixels, more than the limit of "
+            f"{max_pixels:,}; it was not opened (a small file can claim a huge picture to "
+            "exhaust memory); if you trust it, raise the limit with --max-pixels")
+
+
+def identify(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS,
+             data: bytes | None = None) -> str:
     """Return the Pillow format name of a supported image, after decoding it fully.
 
-    Raises :class:`~coursekit.evidence.errors.InputFileError` (bad path),
-    :class:`BadImageError` (not an image, truncated or corrupt) or
-    :class:`UnsupportedFormatError` (an image in another format).
+    The size in the header is checked against ``max_pixels`` before decoding.
+    Raises :class:`~coursekit.evidence.errors.InputFileError` (bad path or
+    unreadable, exit code 3), :class:`BadImageError` (not an image, truncated,
+    corrupt or too large) or :class:`UnsupportedFormatError` (another format).
     """
-    p = require_file(path)
+    p = Path(path)
+    if data is None:
+        data = read_input(p)
+    if sniff_heif(data[:64]) and "HEIF" not in SUPPORTED:
+        raise UnsupportedFormatError(f"{p}: is a HEIF/HEIC image (the iPhone's default); "
+                                     "supported formats are JPEG, PNG, TIFF and WebP")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        limit = Image.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = None  # our own limit below, checked before decoding
         try:
-            with Image.open(p) as img:
+            with Image.open(io.BytesIO(data)) as img:
                 fmt = img.format or "unknown"
                 if fmt not in SUPPORTED:
                     raise UnsupportedFormatError(
-                        f"{p}: is a {fmt} image; supported formats are JPEG, PNG, TIFF and WebP")
-                img.load()
+                        f"{p}: is a {fmt} image; supported formats are "
+                        f"{', '.join(v[0] for v in SUPPORTED.values())}")
+                check_pixels(p, img.width, img.height, max_pixels)
+                if fmt != "PNG":  # PNG is checked chunk by chunk (see png.py), any bit depth
+                    img.load()
         except UnidentifiedImageError:
             raise BadImageError(
-                f"{p}: is not an image the toolkit can read (its content is not JPEG, PNG, "
-                "TIFF or WebP, whatever its name says, or it is badly damaged)") from None
-        except Image.DecompressionBombError as err:
-            raise BadImageError(f"{p}: is too large to open safely ({err})") from None
+                f"{p}: is not an image the toolkit can read (its content is not "
+                f"{', '.join(v[0] for v in SUPPORTED.values())}, whatever its name says, or "
+                "it is badly damaged)") from None
         except (OSError, SyntaxError, ValueError, EOFError) as err:
             raise BadImageError(f"{p}: the image data is truncated or corrupt ({err})") from None
+        finally:
+            Image.MAX_IMAGE_PIXELS = limit
     if fmt == "JPEG":
-        jpeg_layout(p.read_bytes(), str(p))
+        jpeg_layout(data, str(p))
+    if fmt == "PNG":
+        from .png import check_png
+
+        check_png(data, str(p))
     return fmt
 
 
@@ -355,20 +401,55 @@ def _gps_position(gps: dict[int, Any]) -> GpsPosition | None:
     return GpsPosition(lat, lon, alt)
 
 
-def read_metadata(path: str | os.PathLike[str]) -> MediaMetadata:
-    """Read all metadata of a JPEG, PNG, TIFF or WebP file.
+VIDEO_ENDINGS = (".mp4", ".mov", ".m4v", ".qt")
+_VIDEO_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1",
+                 b"qt  ", b"M4V ", b"M4VH", b"M4VP", b"3gp4", b"3gp5", b"3g2a", b"MSNV", b"dash"}
 
-    The image is fully decoded first, so a truncated or corrupt file is
-    reported (:class:`BadImageError`) rather than half-read.
-    """
-    fmt = identify(path)
+
+def is_video(path: str | os.PathLike[str]) -> bool:
+    """True when the file is an MP4/MOV/M4V video (judged by its first bytes, not its name)."""
     p = Path(path)
+    try:
+        with open(p, "rb") as f:
+            head = f.read(64)
+    except OSError:
+        return False
+    if sniff_heif(head):
+        return False
+    if head[4:8] == b"ftyp":
+        size = int.from_bytes(head[:4], "big")
+        brands = [head[8:12]] + [head[i:i + 4] for i in range(16, min(size, 64) - 3, 4)]
+        return any(b in _VIDEO_BRANDS for b in brands) or p.suffix.lower() in VIDEO_ENDINGS
+    return head[4:8] in (b"moov", b"mdat", b"wide", b"free") and p.suffix.lower() in VIDEO_ENDINGS
+
+
+def read_metadata(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXELS,
+                  data: bytes | None = None) -> MediaMetadata:
+    """Read all metadata of a JPEG, PNG, TIFF, WebP or HEIF file (or an MP4/MOV video).
+
+    The image is checked first (decoded, or for PNG inflated chunk by chunk),
+    so a truncated or corrupt file is reported (:class:`BadImageError`) rather
+    than half-read. ``data`` is the file's bytes if already read.
+    """
+    p = Path(path)
+    if data is None and is_video(p):
+        from .video import read_video_metadata
+
+        return read_video_metadata(p)
+    if data is None:
+        data = read_input(p)
+    fmt = identify(p, max_pixels=max_pixels, data=data)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        with Image.open(p) as img:
-            meta = MediaMetadata(os.fspath(path), fmt, img.width, img.height, img.mode)
-            _read_exif(img, meta)
-            _read_containers(img, fmt, meta, p)
+        limit = Image.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = None  # checked in identify()
+        try:
+            with Image.open(io.BytesIO(data)) as img:
+                meta = MediaMetadata(os.fspath(path), fmt, img.width, img.height, img.mode)
+                _read_exif(img, meta)
+                _read_containers(img, fmt, meta, data)
+        finally:
+            Image.MAX_IMAGE_PIXELS = limit
     meta.notes += [f"reader warning: {w.message}" for w in caught]
     note = extension_note(path, fmt)
     if note:
@@ -402,7 +483,7 @@ def _read_exif(img: Image.Image, meta: MediaMetadata) -> None:
     meta.has_thumbnail = bool(thumbnail)
 
 
-def _read_containers(img: Image.Image, fmt: str, meta: MediaMetadata, p: Path) -> None:
+def _read_containers(img: Image.Image, fmt: str, meta: MediaMetadata, data: bytes) -> None:
     """Format-specific places: JPEG COM/APP13 and trailers, PNG text chunks, XMP, IPTC."""
     info = img.info
     xmp = info.get("xmp") or info.get("XML:com.adobe.xmp")
@@ -418,13 +499,13 @@ def _read_containers(img: Image.Image, fmt: str, meta: MediaMetadata, p: Path) -
         meta.tags.append(Tag("XMP", "XMP packet", f"{len(meta.xmp)} bytes (can repeat any of "
                                                   "the fields above, and more)"))
     if fmt == "JPEG":
-        for marker, data in getattr(img, "applist", []):
+        for marker, seg in getattr(img, "applist", []):
             if marker == "COM":
-                meta.tags.append(Tag("JPEG comment", "COM", _text(data)))
+                meta.tags.append(Tag("JPEG comment", "COM", _text(seg)))
             elif marker == "APP13":
-                meta.tags.append(Tag("IPTC/Photoshop", "APP13", f"{len(data)} bytes (can hold "
+                meta.tags.append(Tag("IPTC/Photoshop", "APP13", f"{len(seg)} bytes (can hold "
                                                                 "captions, names, places)"))
-        layout = jpeg_layout(p.read_bytes(), str(p))
+        layout = jpeg_layout(data, meta.path)
         if layout.trailing:
             meta.notes.append(f"{layout.trailing} bytes follow the end of the image (such "
                               "trailers can hold extra images with their own metadata)")

@@ -13,19 +13,22 @@ at once.
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # jsonschema is imported on first use: it is slow to import
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import ValidationError
 
-from .errors import CheckFailedError, InputFileError, OutputRefusedError
-from .hashing import digest_file, require_file
+from .errors import CheckFailedError, InputFileError, UsageError
+from .hashing import digest_file, read_input
+from .safeio import write_new
 
 _TEXT = {"type": "string", "minLength": 1, "pattern": r"\S"}
 
@@ -92,7 +95,8 @@ REPORT_SCHEMA: dict[str, Any] = {
                 "type": "object", "required": ["file", "sha256"], "additionalProperties": False,
                 "description": "an object with a file name, its sha256 and a description",
                 "properties": {
-                    "file": {**_TEXT, "description": "the media file's name"},
+                    "file": {**_TEXT, "description": "the media file's path, relative to "
+                                                     "the report's media folder"},
                     "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$",
                                "description": "the file's SHA-256 hash: 64 characters, digits "
                                               "0-9 and lowercase letters a-f"},
@@ -107,15 +111,19 @@ _TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole numbe
                "object": "an object ({...})", "array": "a list ([...])",
                "boolean": "true or false", "null": "null"}
 
+#: The date-time form a report uses: ISO 8601 with a UTC offset, e.g. 2024-10-15T09:30:00+03:00.
+DATE_TIME_RE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d)")
+#: How far in the future a time may be (clocks differ a little) before it is a problem.
+FUTURE_TOLERANCE = timedelta(minutes=10)
+
+
 def _is_date_time(value: object) -> bool:
-    """ISO 8601 date and time with a UTC offset (or Z)."""
+    """ISO 8601 date and time with a UTC offset (or Z), written out in full, and a real date."""
     if not isinstance(value, str):
         return True
-    if "T" not in value and " " not in value:
-        raise ValueError("no time part")
-    parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    if parsed.tzinfo is None:
-        raise ValueError("no UTC offset")
+    if not DATE_TIME_RE.fullmatch(value):
+        raise ValueError("not in the form 2024-10-15T09:30:00+03:00")
+    datetime.fromisoformat(value.replace("Z", "+00:00"))  # a real day and time (no 31 April)
     return True
 
 
@@ -172,11 +180,11 @@ def _friendly(error: ValidationError) -> list[Problem]:
         return [(path, f"{where}: should be {words}, but it is {_kind(value)}"
                        + (f"; expected {expect}" if expect else ""))]
     if kw == "format":
-        return [(path, f"{where}: {value!r} is not {expect or 'in the expected format'}")]
+        return [(path, f"{where}: {_show(value)} is not {expect or 'in the expected format'}")]
     if kw == "pattern":
         if error.validator_value == r"\S":
             return [] if value == "" else [(path, f"{where}: is blank; it should be {expect}")]
-        return [(path, f"{where}: {value!r} is not {expect}")]
+        return [(path, f"{where}: {_show(value)} is not {expect}")]
     if kw == "minLength":
         return [(path, f"{where}: is empty; it should be {expect}")]
     if kw == "minItems":
@@ -184,7 +192,7 @@ def _friendly(error: ValidationError) -> list[Problem]:
         return [(path, f"{where}: is an empty list; it needs at least {n} "
                        f"item{'s' if n != 1 else ''}: {expect}")]
     if kw in ("minimum", "maximum"):
-        return [(path, f"{where}: {value} is out of range; it should be {expect}")]
+        return [(path, f"{where}: {_show(value)} is out of range; it should be {expect}")]
     return [(path, f"{where}: {error.message}")]  # pragma: no cover - all keywords handled
 
 
@@ -226,41 +234,127 @@ class ReportCheck:
 
 
 def load_report(path: str | os.PathLike[str]) -> Any:
-    """Read a report file as JSON, with errors that name the line and column."""
-    p = require_file(path)
+    """Read a report file as JSON, with errors that name the line and column.
+
+    ``NaN`` and ``Infinity`` are read (as the numbers they stand for) so that
+    the validator can name the field that holds them; numbers with thousands of
+    digits and absurdly deep nesting are refused here, with a plain message.
+    """
+    p = Path(path)
+    raw = read_input(p)
     try:
-        text = p.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
         raise CheckFailedError(f"{p}: is not UTF-8 text ({err.reason}); "
                                "a report is a JSON text file") from None
-    except OSError as err:
-        raise InputFileError(f"{p}: cannot be read ({err.strerror or err})") from None
+    if text.startswith("\ufeff"):
+        text = text[1:]  # a byte-order mark from a text editor is harmless here
     try:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise CheckFailedError(f"{p}: is not valid JSON: {err.msg} at line {err.lineno}, "
                                f"column {err.colno}") from None
+    except RecursionError:
+        raise CheckFailedError(f"{p}: is nested too deeply to be a report (lists or objects "
+                               "inside each other thousands of times)") from None
+    except ValueError as err:
+        raise CheckFailedError(f"{p}: holds a number with thousands of digits, which no report "
+                               f"needs ({str(err).split(':')[0]})") from None
 
 
-def check_report_data(data: Any, *, media_dir: str | os.PathLike[str] | None = None
-                      ) -> list[str]:
-    """Every problem with report data, in plain words, in document order.
+def _show(value: Any) -> str:
+    """A short, safe repr of a value for a message."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
+        return "a number with more than 30 digits"
+    text = repr(value) if not isinstance(value, float) or math.isfinite(value) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _bad_media_path(name: str) -> str | None:
+    """Why a media path is unsafe (absolute or climbing out of the folder), or None."""
+    if PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or \
+            PureWindowsPath(name).drive or name.startswith(("/", "\\")):
+        return (f"{_show(name)} is an absolute path; give the path relative to the report's "
+                "media folder, like photos/grove.jpg")
+    parts = re.split(r"[/\\]", name)
+    if ".." in parts:
+        return (f"{_show(name)} climbs out of the media folder with '..'; give a path inside "
+                "it, like photos/grove.jpg")
+    return None
+
+
+def _extra_problems(data: dict[str, Any], now: datetime) -> list[Problem]:
+    """Checks JSON Schema cannot express: finite numbers, safe paths, times, duplicates."""
+    found: list[Problem] = []
+    times: dict[str, datetime] = {}
+    for key in ("when", "when_end"):
+        value = data.get(key)
+        if isinstance(value, str) and DATE_TIME_RE.fullmatch(value):
+            try:
+                times[key] = _parse(value)
+            except ValueError:
+                continue
+            if times[key] > now + FUTURE_TOLERANCE:
+                found.append(([key], f"{key}: {value!r} is in the future (it is now "
+                                     f"{now.strftime('%Y-%m-%dT%H:%M')}Z); check the date and "
+                                     "the UTC offset"))
+    if "when" in times and "when_end" in times and times["when_end"] < times["when"]:
+        found.append((["when_end"], "when_end: is earlier than 'when'"))
+    where = data.get("where")
+    coords = where.get("coordinates") if isinstance(where, dict) else None
+    if isinstance(coords, dict):
+        for name in ("latitude", "longitude"):
+            value = coords.get(name)
+            if isinstance(value, float) and not math.isfinite(value):
+                limit = 90 if name == "latitude" else 180
+                found.append((["where", "coordinates", name],
+                              f"where → coordinates → {name}: {value} is not a usable number; "
+                              f"it should be a {name} between -{limit} and {limit}"))
+    media = data.get("media")
+    if isinstance(media, list):
+        files = []
+        for i, item in enumerate(media):
+            if not isinstance(item, dict):
+                continue
+            name, sha = item.get("file"), item.get("sha256")
+            if isinstance(name, str):
+                files.append(name)
+                reason = _bad_media_path(name)
+                if reason:
+                    found.append((["media", i, "file"], f"media → item {i + 1} → file: {reason}"))
+            if isinstance(sha, str) and sha != sha.strip():
+                found.append((["media", i, "sha256"],
+                              f"media → item {i + 1} → sha256: has spaces or a line break "
+                              "around it; copy only the 64 characters of the hash"))
+        found += [(["media"], f"media: the file {f!r} is listed more than once")
+                  for f in sorted({f for f in files if files.count(f) > 1})]
+    return found
+
+
+def check_report_data(data: Any, *, media_dir: str | os.PathLike[str] | None = None,
+                      now: datetime | None = None) -> list[str]:
+    """Every problem with report data, in plain words, in document order, all in one pass.
 
     With ``media_dir``, each media file is also looked for there and re-hashed.
+    ``now`` (default: the current time) is what "in the future" is measured against.
     """
-    found = [p for err in report_validator().iter_errors(data) for p in _friendly(err)]
+    now = now or datetime.now(UTC)
+    try:
+        found = [p for err in report_validator().iter_errors(data) for p in _friendly(err)]
+        extra = _extra_problems(data, now) if isinstance(data, dict) else []
+    except RecursionError:
+        return ["the report: is nested too deeply to be a report"]
+    whitespace = {tuple(path) for path, msg in extra if "spaces or a line break" in msg}
+    found = [(path, msg) for path, msg in found if tuple(path) not in whitespace] + extra
     problems: list[str] = []
     for _path, msg in sorted(found, key=_sort_key):
         if msg not in problems:
             problems.append(msg)
-    if isinstance(data, dict) and not problems:
-        if "when_end" in data and _parse(data["when_end"]) < _parse(data["when"]):
-            problems.append("when_end: is earlier than 'when'")
-        files = [m["file"] for m in data["media"]]
-        problems += [f"media: the file {f!r} is listed more than once"
-                     for f in sorted({f for f in files if files.count(f) > 1})]
-        if media_dir is not None:
-            problems += _check_media(data["media"], Path(media_dir))
+    if isinstance(data, dict) and media_dir is not None and isinstance(data.get("media"), list):
+        usable = [(i, m) for i, m in enumerate(data["media"], start=1)
+                  if isinstance(m, dict) and isinstance(m.get("file"), str)
+                  and isinstance(m.get("sha256"), str) and not _bad_media_path(m["file"])]
+        problems += _check_media(usable, Path(media_dir))
     return problems
 
 
@@ -269,10 +363,10 @@ def _parse(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-def _check_media(media: list[dict[str, str]], folder: Path) -> list[str]:
+def _check_media(media: list[tuple[int, dict[str, str]]], folder: Path) -> list[str]:
     """Re-hash each listed media file found in ``folder``."""
     problems = []
-    for i, item in enumerate(media, start=1):
+    for i, item in media:
         try:
             now = digest_file(folder / item["file"])
         except InputFileError as err:
@@ -292,12 +386,18 @@ def validate_report(path: str | os.PathLike[str], *,
     return ReportCheck(os.fspath(path), data, check_report_data(data, media_dir=media_dir))
 
 
+_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
 def _md(text: str) -> str:
-    """Escape characters that Markdown would otherwise interpret, and flatten line breaks."""
+    """A field as inert Markdown text: one line, every ASCII punctuation mark backslash-escaped.
+
+    CommonMark lets any ASCII punctuation be escaped, and an escaped mark is
+    always literal text, so no field can start a heading, a list, a rule, a
+    quote, a table cell, a link, an image, code or raw HTML.
+    """
     out = " ".join(str(text).split())
-    for ch in "\\`*_[]<>|#":
-        out = out.replace(ch, "\\" + ch)
-    return out
+    return "".join("\\" + ch if ch in _PUNCTUATION else ch for ch in out)
 
 
 def render_markdown(data: dict[str, Any]) -> str:
@@ -308,7 +408,8 @@ def render_markdown(data: dict[str, Any]) -> str:
                                + "\n".join(f"  - {p}" for p in problems))
     where = data["where"]
     lines = [f"# Incident report: {_md(data['title'])}", ""]
-    when = _md(data["when"]) + (f" to {_md(data['when_end'])}" if "when_end" in data else "")
+    # the times passed DATE_TIME_RE (digits, '-', ':', '.', 'T', 'Z', '+'): inert as they are
+    when = data["when"] + (f" to {data['when_end']}" if "when_end" in data else "")
     lines.append(f"**When:** {when}  ")
     place = _md(where["description"])
     if "coordinates" in where:
@@ -343,15 +444,41 @@ def render_report(path: str | os.PathLike[str], output: str | os.PathLike[str] |
         raise CheckFailedError(check.summary() + "\nThe report was not rendered.")
     text = render_markdown(check.data)
     if output is not None:
-        out = Path(output)
-        if not out.parent.is_dir():
-            raise OutputRefusedError(f"{out}: the folder {out.parent} does not exist")
-        try:
-            with open(out, "x", encoding="utf-8") as f:
-                f.write(text)
-        except FileExistsError:
-            raise OutputRefusedError(f"{out}: already exists; nothing was overwritten") from None
+        write_new(output, text.encode("utf-8"), what="rendered report")
     return text
+
+
+def starter_report(now: datetime, media: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    """A valid report to fill in: placeholder texts, ``when`` set to ``now``, media as given.
+
+    ``media`` is a list of ``(path, sha256)``. Every text says what to replace it
+    with; the report validates as it is so that each step can be checked.
+    """
+    return {
+        "title": "Replace with a short title",
+        "when": now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "where": {"description": "Replace with a description of the place in words"},
+        "observations": ["Replace with one thing you saw or heard; add one item for each"],
+        "interpretations": [],
+        "witnesses": [{"role": "writer of this report"}],
+        "media": [{"file": f, "sha256": h, "description": "Replace with what the file shows"}
+                  for f, h in (media or [])],
+    }
+
+
+def new_report(path: str | os.PathLike[str], *, now: datetime,
+               media: list[str] | None = None) -> dict[str, Any]:
+    """Write :func:`starter_report` as a new JSON file (never overwrites); media files are hashed."""
+    items = []
+    for name in media or []:
+        reason = _bad_media_path(name)
+        if reason:
+            raise UsageError(f"{name}: {reason.split(' ', 1)[1]}")
+        items.append((name, digest_file(name).sha256))
+    data = starter_report(now, items)
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    write_new(path, text.encode("utf-8"), what="report")
+    return data
 
 
 def example_report() -> dict[str, Any]:

@@ -8,6 +8,7 @@ times. The output is the same on every run with the same Pillow version.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import os
@@ -19,6 +20,7 @@ from PIL import Image, ImageDraw
 from PIL.PngImagePlugin import PngInfo
 
 from .errors import OutputRefusedError
+from .safeio import os_reason, write_new
 
 WIDTH, HEIGHT = 640, 427
 #: The invented position written into the samples: 10.5° N, 30.25° W (open ocean).
@@ -110,13 +112,8 @@ def sample_exif(*, thumbnail: bytes | None = None) -> bytes:
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    """Write a new file; refuse if the path exists."""
-    try:
-        with open(path, "xb") as f:
-            f.write(data)
-    except FileExistsError:
-        raise OutputRefusedError(f"{path}: already exists; samples never overwrite a file"
-                                 ) from None
+    """Write a new file atomically; refuse if the path exists (see :mod:`.safeio`)."""
+    write_new(path, data, what="sample")
 
 
 def make_samples(outdir: str | os.PathLike[str]) -> dict[str, Path]:
@@ -129,12 +126,32 @@ def make_samples(outdir: str | os.PathLike[str]) -> dict[str, Path]:
     out = Path(outdir)
     if out.exists() and not out.is_dir():
         raise OutputRefusedError(f"{out}: exists and is not a folder")
-    out.mkdir(parents=True, exist_ok=True)
+    created = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputRefusedError(f"{out}: the folder cannot be created ({os_reason(err)})"
+                                 ) from None
     paths = {kind: out / name for kind, name in SAMPLE_NAMES.items()}
     clash = [str(p) for p in paths.values() if os.path.lexists(p)]
     if clash:
         raise OutputRefusedError(f"{', '.join(clash)}: already exist; samples never overwrite "
                                  "files (choose an empty folder)")
+    try:
+        _write_samples(paths)
+    except OutputRefusedError:
+        for p in paths.values():  # all four or none: remove the ones this call wrote
+            if p.exists():
+                p.unlink()
+        if created:
+            with contextlib.suppress(OSError):
+                out.rmdir()
+        raise
+    return paths
+
+
+def _write_samples(paths: dict[str, Path]) -> None:
+    """Draw the landscape and write the four files."""
     img = landscape()
     thumb = io.BytesIO()
     img.resize((160, 107)).save(thumb, "JPEG", quality=70)
@@ -165,4 +182,3 @@ def make_samples(outdir: str | os.PathLike[str]) -> dict[str, Path]:
     buf = io.BytesIO()
     img.save(buf, "WEBP", quality=80, exif=exif, xmp=_XMP.encode("utf-8"))
     _write_new(paths["webp"], buf.getvalue())
-    return paths
