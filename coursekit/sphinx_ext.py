@@ -234,7 +234,15 @@ def _retitle_solutions(app: Sphinx, doctree: nodes.document, docname: str) -> No
         target = here.get(label) or registry.get(label, {}).get("node")
         exercise = ""
         if target is not None and target.children and isinstance(target.children[0], nodes.title):
-            exercise = target.children[0].astext()
+            exercise = target.children[0].astext().strip()
+            if isinstance(target, exercise_enumerable_node):
+                # HTML adds the number when it writes the page; take it from the same table.
+                ids = target.get("ids") or [""]
+                fignumbers = app.env.toc_fignumbers.get(target.get("docname", docname), {})
+                number = ".".join(map(str, fignumbers.get("exercise", {}).get(ids[0], ())))
+                label = app.config.numfig_format.get("exercise", "Exercise %s")
+                numbered = label % number if number else label.replace("%s", "").strip()
+                exercise = f"{numbered} {exercise}".strip()
         title = nodes.title("", solution_title_text(exercise))
         title.parent = node
         node.children[0] = title
