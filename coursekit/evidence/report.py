@@ -150,8 +150,9 @@ def _kind(value: Any) -> str:
         return "true/false"
     if value is None:
         return "null"
-    return {str: "text", int: "a number", float: "a number", list: "a list",
-            dict: "an object"}.get(type(value), type(value).__name__)
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {str: "text", list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
 
 
 Problem = tuple[list[str | int], str]
@@ -262,8 +263,31 @@ def load_report(path: str | os.PathLike[str]) -> Any:
                                f"needs ({str(err).split(':')[0]})") from None
 
 
+class _Huge(float):
+    """Stands in for an integer with thousands of digits (too long even to print)."""
+
+    def __repr__(self) -> str:
+        """How the number is named in messages."""
+        return "a number with thousands of digits"
+
+    __str__ = __repr__
+
+
+def _tame(value: Any) -> Any:
+    """A copy of report data in which integers too long to print are replaced by :class:`_Huge`."""
+    if isinstance(value, dict):
+        return {k: _tame(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_tame(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3000:
+        return _Huge("inf" if value > 0 else "-inf")
+    return value
+
+
 def _show(value: Any) -> str:
     """A short, safe repr of a value for a message."""
+    if isinstance(value, _Huge):
+        return repr(value)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
         return "a number with more than 30 digits"
     text = repr(value) if not isinstance(value, float) or math.isfinite(value) else str(value)
@@ -308,7 +332,8 @@ def _extra_problems(data: dict[str, Any], now: datetime) -> list[Problem]:
             if isinstance(value, float) and not math.isfinite(value):
                 limit = 90 if name == "latitude" else 180
                 found.append((["where", "coordinates", name],
-                              f"where → coordinates → {name}: {value} is not a usable number; "
+                              f"where → coordinates → {name}: {_show(value)} is not a usable "
+                              "number; "
                               f"it should be a {name} between -{limit} and {limit}"))
     media = data.get("media")
     if isinstance(media, list):
@@ -340,12 +365,15 @@ def check_report_data(data: Any, *, media_dir: str | os.PathLike[str] | None = N
     """
     now = now or datetime.now(UTC)
     try:
+        data = _tame(data)
         found = [p for err in report_validator().iter_errors(data) for p in _friendly(err)]
         extra = _extra_problems(data, now) if isinstance(data, dict) else []
     except RecursionError:
         return ["the report: is nested too deeply to be a report"]
-    whitespace = {tuple(path) for path, msg in extra if "spaces or a line break" in msg}
-    found = [(path, msg) for path, msg in found if tuple(path) not in whitespace] + extra
+    # a clearer reason from the extra checks replaces the schema's for the same field
+    clearer = {tuple(path) for path, msg in extra if "spaces or a line break" in msg
+               or "not a usable number" in msg}
+    found = [(path, msg) for path, msg in found if tuple(path) not in clearer] + extra
     problems: list[str] = []
     for _path, msg in sorted(found, key=_sort_key):
         if msg not in problems:
