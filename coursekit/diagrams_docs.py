@@ -269,7 +269,7 @@ _PLAIN = {"Location (GPS)": "a GPS position", "Device": "the camera and its seri
 
 def compare_scrub() -> Comparison:
     """Make the sample photo, scrub a copy, and read both back (all in a temporary folder)."""
-    from .evidence import jpeg_image_data, make_samples, read_metadata, scrub, sha256_file
+    from .evidence import MediaMetadata, jpeg_image_data, make_samples, read_metadata, scrub, sha256_file
 
     with tempfile.TemporaryDirectory(prefix="scrub-figure-") as tmp:
         folder = Path(tmp)
@@ -279,8 +279,8 @@ def compare_scrub() -> Comparison:
         scrub(photo, public)
         meta_before, meta_after = read_metadata(photo), read_metadata(public)
 
-        def listing(meta) -> dict[str, list[str]]:
-            found = {}
+        def listing(meta: MediaMetadata) -> dict[str, list[str]]:
+            found: dict[str, list[str]] = {}
             for cat, tags in meta.revealing().items():
                 items = [f"{t.name}: {t.value}" for t in tags if t.name in _PREFERRED] or \
                     [f"{t.name}: {t.value}" for t in tags]
