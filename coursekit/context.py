@@ -57,7 +57,11 @@ EARTH_RADIUS_KM = 6371.0
 
 #: The area enlarged in the lower panel of the locator figure: the villages west and
 #: north-west of Ramallah and Jerusalem, (south, north, west, east) in degrees.
-ZOOM_BOX: tuple[float, float, float, float] = (31.74, 32.06, 34.94, 35.27)
+ZOOM_BOX: tuple[float, float, float, float] = (31.74, 32.06, 34.94, 35.235)
+#: Places inside :data:`ZOOM_BOX` that the upper panel still labels (the villages there are
+#: labelled only in the enlarged panel). Ramallah is left out: at phone size its label would
+#: cover Jericho's marker or the villages, and the enlarged panel names it.
+OVERVIEW_LABELS_IN_ZOOM: tuple[str, ...] = ("Jerusalem",)
 
 
 @dataclass(frozen=True)
@@ -186,26 +190,37 @@ def _plot_places(ax: Axes, places: Sequence[Place], labelled: Callable[[Place], 
 
 
 def _frame(ax: Axes, box: tuple[float, float, float, float], scale_km: int,
-           scale_corner: str = "right") -> None:
-    """Set limits, an equal-distance aspect ratio, a grid and a scale bar (lower left or right)."""
+           scale_corner: str = "right", north_corner: str = "right") -> None:
+    """Set limits, an equal-distance aspect ratio, a light frame, a scale bar and a north arrow
+    (each in the lower or upper left or right corner, as asked).
+
+    No degree ticks are drawn: they would cost width on a phone and say little to most
+    readers; the scale bar (lower left or right) gives distances instead.
+    """
     south, north, west, east = box
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     mid_lat = (south + north) / 2
     ax.set_aspect(1 / math.cos(math.radians(mid_lat)))
-    ax.grid(True, color="#dddddd", linewidth=0.6, zorder=0)
-    ax.tick_params(labelsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_color("#bbbbbb")
     length = scale_km / _km_per_degree_lon(mid_lat)
     if scale_corner == "right":
         x1 = east - (east - west) * 0.05
         x0 = x1 - length
     else:
-        x0 = west + (west - east) * -0.05
+        x0 = west + (east - west) * 0.05
         x1 = x0 + length
     y = south + (north - south) * 0.04
     ax.plot([x0, x1], [y, y], color="black", linewidth=3, solid_capstyle="butt")
     ax.annotate(f"{scale_km} km", ((x0 + x1) / 2, y), xytext=(0, 4), textcoords="offset points",
-                ha="center", va="bottom", fontsize=11)
+                ha="center", va="bottom", fontsize=12)
+    ax.annotate("N", (0.95 if north_corner == "right" else 0.07, 0.97), xycoords="axes fraction", xytext=(0, -26),
+                textcoords="offset points", ha="center", va="top", fontsize=12,
+                arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1})
 
 
 def locator_alt(places: Sequence[Place]) -> str:
@@ -240,23 +255,22 @@ def locator_figure(places: Sequence[Place] | None = None) -> AccessibleFigure:
     places = list(places) if places is not None else load_places()
     if not places:
         raise ValueError("the locator figure needs at least one place")
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(4.3, 10.4), dpi=100,
-                                      gridspec_kw={"height_ratios": [1.45, 1]})
-    for ax in (top, bottom):
-        ax.spines[["top", "right"]].set_visible(False)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(3.9, 8.8), dpi=100,
+                                      gridspec_kw={"height_ratios": [1.3, 1]})
     lats = [p.latitude for p in places]
     lons = [p.longitude for p in places]
     pad = 0.08
     whole = (min(lats) - pad, max(lats) + pad, min(lons) - pad, max(lons) + pad * 4)
     in_zoom = [p for p in places if _in_box(p, ZOOM_BOX)]
-    # In the overview, label only places outside the enlarged box, plus the two cities.
-    _plot_places(top, places, lambda p: not _in_box(p, ZOOM_BOX) or p.kind != "village", 11)
+    # In the overview, label the places outside the enlarged box, plus those listed.
+    _plot_places(top, places,
+                 lambda p: not _in_box(p, ZOOM_BOX) or p.name in OVERVIEW_LABELS_IN_ZOOM, 12)
     _frame(top, whole, 20)
     south, north, west, east = ZOOM_BOX
     top.add_patch(Rectangle((west, south), east - west, north - south, fill=False,
                             linestyle="--", linewidth=1, edgecolor="black", zorder=2))
     top.annotate("enlarged\nbelow", (west, (south + north) / 2), xytext=(-4, 0),
-                 textcoords="offset points", ha="right", va="center", fontsize=10,
+                 textcoords="offset points", ha="right", va="center", fontsize=11,
                  style="italic")
     # Region names as text beside their places (not borders): Gaza's above its
     # northernmost place, the West Bank's below its southernmost.
@@ -266,24 +280,20 @@ def locator_figure(places: Sequence[Place] | None = None) -> AccessibleFigure:
             lat = max(p.latitude for p in mine) if above else min(p.latitude for p in mine)
             top.annotate(region, (min(p.longitude for p in mine), lat),
                          xytext=(0, 10 if above else -10), textcoords="offset points",
-                         ha="left", va="bottom" if above else "top", fontsize=11,
+                         ha="left", va="bottom" if above else "top", fontsize=12,
                          style="italic", color="#444444")
-    top.set_title("The places this course names", loc="left", fontsize=12)
-    _plot_places(bottom, in_zoom or places, lambda p: True, 12)
-    _frame(bottom, ZOOM_BOX, 5, scale_corner="left")
-    bottom.set_title("Enlarged: near Ramallah", loc="left", fontsize=12)
-    bottom.set_xlabel("Longitude (degrees east)", fontsize=11)
-    for ax in (top, bottom):
-        ax.set_ylabel("Latitude (degrees north)", fontsize=11)
-    fig.subplots_adjust(hspace=0.22)
-    keys = sorted({k for p in places for k in p.sources})
+    top.set_title("The places this course names", loc="left", fontsize=13)
+    _plot_places(bottom, in_zoom or places, lambda p: True, 13)
+    _frame(bottom, ZOOM_BOX, 5, scale_corner="left", north_corner="left")
+    bottom.set_title("Enlarged: near Ramallah", loc="left", fontsize=13)
+    fig.subplots_adjust(hspace=0.12)
     return show(
         fig,
         alt=locator_alt(places),
-        caption="Filled circles: towns and cities; hollow triangles: villages. Points are "
-        "plotted from rounded coordinates in the course file context-places.csv; no borders or "
-        "map background are drawn. Jerusalem is labelled by name only, because its status is "
-        "disputed. Coordinates: " + ", ".join(keys) + ".",
+        caption="Filled circles: towns and cities; hollow triangles: villages; north is up. "
+        "Points are plotted from the rounded coordinates in the course file context-places.csv, "
+        "taken from the places' Wikipedia articles as cited in the text; no borders or map "
+        "background are drawn. Jerusalem is labelled by name only, because its status is disputed.",
     )
 
 
@@ -323,7 +333,7 @@ def vertical_timeline(events: Sequence[Event], title: str, alt: str, caption: st
     for year in range(date.fromordinal(first).year // 10 * 10 + 10, date.fromordinal(last).year + 1, 10):
         y = axis_y(date(year, 1, 1).toordinal())
         ax.plot([-0.12, 0], [y, y], color="black", linewidth=1)
-        ax.annotate(str(year), (-0.16, y), ha="right", va="center", fontsize=10)
+        ax.annotate(str(year), (-0.16, y), ha="right", va="center", fontsize=11)
     for ev_y, lbl_y, label in zip((axis_y(y) for y in years), row_y, labels, strict=True):
         ax.plot([0], [ev_y], marker="o", markersize=5, color=PALETTE[0])
         ax.plot([0, 0.5, 0.75], [ev_y, lbl_y, lbl_y], color="#888888", linewidth=0.7)

@@ -180,7 +180,7 @@ def test_locator_figure_is_tall_narrow_and_states_its_point() -> None:
     assert "no borders" in fig.alt and "Gaza City and Rafah" in fig.alt and "Jenin" in fig.alt
     for village in ("Budrus", "Ni'lin", "Bil'in", "Biddu", "Nabi Saleh"):
         assert village in fig.alt
-    assert "no borders or map background" in fig.caption and "wiki-jerusalem" in fig.caption
+    assert "no borders or map" in fig.caption and "north is up" in fig.caption
 
 
 def test_zoom_box_holds_the_clustered_villages() -> None:
