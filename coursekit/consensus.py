@@ -66,7 +66,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from .figures import PALETTE, AccessibleFigure, new_figure, show
+from .figures import PALETTE, AccessibleFigure, new_figure, phone_figure, show
 
 __all__ = [
     "ConsensusError", "ResponseKind", "Outcome", "Vote", "Response", "Round", "Meeting",
@@ -661,20 +661,28 @@ def round_figure(rnd: Round) -> AccessibleFigure:
     counts = [len(rnd.of(k)) for k in kinds]
     labels = [k.value for k in kinds] + ["no response"]
     counts.append(len(rnd.waiting_for))
-    fig, ax = new_figure(6.0, 2.8)
-    hatches = ("", "..", "//", "", "xx")  # block: solid dark bar; labels name every bar
-    bars = ax.barh(labels, counts, color=[PALETTE[i] for i in (2, 4, 3, 0, 1)],
-                   edgecolor="black", hatch=None)
-    for bar, hatch, n in zip(bars, hatches, counts, strict=True):
-        bar.set_hatch(hatch)
-        ax.text(bar.get_width() + 0.05, bar.get_y() + bar.get_height() / 2, str(n),
-                va="center", fontsize=11)
-    ax.invert_yaxis()
-    ax.set_xlabel("people")
-    ax.set_xticks(range(0, max(counts) + 2))
-    ax.set_title(f"Round {rnd.number}", fontsize=12)
+
+    def draw(phone: bool):
+        fig, ax = phone_figure(2.8) if phone else new_figure(6.0, 2.8)
+        hatches = ("", "..", "//", "", "xx")  # block: solid dark bar; labels name every bar
+        bars = ax.barh(labels, counts, color=[PALETTE[i] for i in (2, 4, 3, 0, 1)],
+                       edgecolor="black", hatch=None)
+        for bar, hatch, n in zip(bars, hatches, counts, strict=True):
+            bar.set_hatch(hatch)
+            ax.text(bar.get_width() + 0.05, bar.get_y() + bar.get_height() / 2, str(n),
+                    va="center", fontsize=11)
+        ax.invert_yaxis()
+        ax.set_xlabel("people", fontsize=11 if phone else None)
+        ax.set_xticks(range(0, max(counts) + 2))
+        if phone:
+            ax.tick_params(labelsize=11)
+        ax.set_title(f"Round {rnd.number}", fontsize=12)
+        return fig
+
+    fig = draw(phone=False)
     decision = decide(rnd)
     tally = ", ".join(f"{n} {lab}" for n, lab in zip(counts, labels, strict=True) if n)
     alt = (f"Bar chart of round {rnd.number} responses ({tally}): the outcome is "
            f"{decision.outcome.value}. {' '.join(decision.reasons)}")
-    return show(fig, alt=alt, caption=f"Responses in round {rnd.number}: {rnd.proposal}")
+    return show(fig, alt=alt, caption=f"Responses in round {rnd.number}: {rnd.proposal}",
+                phone=draw(phone=True))

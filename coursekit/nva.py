@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .datafiles import DataFileError, data_path, load_table, non_empty, source_keys
-from .figures import HATCHES, PALETTE, AccessibleFigure, new_figure, show
+from .figures import HATCHES, PALETTE, PHONE_MIN_POINTS, AccessibleFigure, new_figure, phone_figure, show
 from .quiz import Feedback, QuizError
 
 # --------------------------------------------------------------------------------------------
@@ -192,39 +192,57 @@ def sharp_figure(methods: Sequence[SharpMethod]) -> AccessibleFigure:
     Each class has its own shade and hatch; class names and counts are written on the chart,
     so no legend or colour is needed to read it.
     """
-    by_sub = subclass_counts(methods)
-    by_class = class_counts(methods)
-    fig, ax = new_figure(8.5, 9.5)
-    y = 0.0
-    ticks: list[float] = []
-    labels: list[str] = []
-    for k, (class_name, _, _) in enumerate(SHARP_CLASSES):
-        ax.text(0, y, f"{class_name}: {by_class[class_name]} methods", fontsize=11,
-                fontweight="bold", va="center")
-        y += 1
-        for cls, subclass, _, _ in SHARP_SUBCLASSES:
-            if cls != class_name:
-                continue
-            n = by_sub[subclass]
-            ax.barh(y, n, color=PALETTE[k], hatch=HATCHES[k], edgecolor="black", linewidth=0.6)
-            ax.text(n + 0.4, y, str(n), va="center", fontsize=10)
-            ticks.append(y)
-            labels.append(subclass.replace("Economic noncooperation: ", "Economic: "))
-            y += 1
-        y += 0.6
-    ax.set_yticks(ticks, labels, fontsize=10)
-    ax.set_ylim(y - 0.4, -1)
-    ax.set_xlim(0, max(by_sub.values()) + 4)
-    ax.set_xlabel("Number of methods")
-    ax.tick_params(axis="y", length=0)
     return show(
-        fig,
+        _draw_sharp(methods, phone=False),
         alt=sharp_alt_text(methods),
         caption=(
             f"Gene Sharp's {len(methods)} methods of nonviolent action by class and sub-class, "
             "in the Albert Einstein Institution's numbering (aei198)."
         ),
+        phone=_draw_sharp(methods, phone=True),
     )
+
+
+def _draw_sharp(methods: Sequence[SharpMethod], phone: bool):
+    """The Sharp chart, wide (8.5 x 9.5 in) or for a phone (3.6 in wide; sub-class names wrapped)."""
+    import textwrap
+
+    by_sub = subclass_counts(methods)
+    by_class = class_counts(methods)
+    fig, ax = phone_figure(9.0) if phone else new_figure(8.5, 9.5)
+    size = PHONE_MIN_POINTS if phone else 10
+    y = 0.0
+    ticks: list[float] = []
+    labels: list[str] = []
+    for k, (class_name, _, _) in enumerate(SHARP_CLASSES):
+        head = f"{class_name}: {by_class[class_name]} methods"
+        if phone:  # class headings start at the figure's left edge, across the label column
+            from matplotlib.transforms import blended_transform_factory
+            ax.text(0.02, y, textwrap.fill(head, 36), fontsize=size + 1, fontweight="bold",
+                    va="center", transform=blended_transform_factory(fig.transFigure, ax.transData))
+            y += 1.6 if len(head) > 36 else 1
+        else:
+            ax.text(0, y, head, fontsize=size + 1, fontweight="bold", va="center")
+            y += 1
+        for cls, subclass, _, _ in SHARP_SUBCLASSES:
+            if cls != class_name:
+                continue
+            n = by_sub[subclass]
+            ax.barh(y, n, color=PALETTE[k], hatch=HATCHES[k], edgecolor="black", linewidth=0.6)
+            ax.text(n + 0.4, y, str(n), va="center", fontsize=size)
+            ticks.append(y)
+            name = subclass.replace("Economic noncooperation: ", "Economic: ")
+            labels.append(textwrap.fill(name, 20) if phone else name)
+            y += 1
+        y += 0.6
+    ax.set_yticks(ticks, labels, fontsize=size)
+    ax.set_ylim(y - 0.4, -1)
+    ax.set_xlim(0, max(by_sub.values()) + (6 if phone else 4))
+    ax.set_xlabel("Number of methods", fontsize=size + 1 if phone else None)
+    ax.tick_params(axis="y", length=0)
+    if phone:  # keep the wrapped sub-class names inside the 3.6-inch width
+        fig.subplots_adjust(left=0.44, right=0.97, top=0.98, bottom=0.05)
+    return fig
 
 
 # --------------------------------------------------------------------------------------------
@@ -346,17 +364,27 @@ def success_rate_figure(findings: Sequence[Finding]) -> AccessibleFigure:
     total = next((f for f in findings if f.measure == "campaigns" and f.dataset == nv.dataset),
                  None)
     scope = (f"{total.value:g} campaigns, {nv.period_text}" if total else nv.period_text)
-    fig, ax = new_figure(6.5, 3.6)
-    bars = [("Nonviolent campaigns", nv.value, 0), ("Violent campaigns", v.value, 2)]
-    for x, (_, value, k) in enumerate(bars):
-        ax.bar(x, value, width=0.6, color=PALETTE[k], hatch=HATCHES[k], edgecolor="black")
-        ax.text(x, value + 1.5, f"{value:g}%", ha="center", fontsize=13, fontweight="bold")
-    ax.set_xticks([0, 1], [b[0] for b in bars], fontsize=11)
-    ax.set_ylim(0, 100)
-    ax.set_ylabel("Campaigns that succeeded (%)")
-    ax.set_title(f"{nv.dataset}: {scope}", loc="left", fontsize=11)
-    ax.text(0.5, 88, "What counts as success depends on the definition: see the caveats.",
-            ha="center", fontsize=9, style="italic")
+    def draw(phone: bool):
+        fig, ax = phone_figure(3.9) if phone else new_figure(6.5, 3.6)
+        bars = [("Nonviolent\ncampaigns" if phone else "Nonviolent campaigns", nv.value, 0),
+                ("Violent\ncampaigns" if phone else "Violent campaigns", v.value, 2)]
+        for x, (_, value, k) in enumerate(bars):
+            ax.bar(x, value, width=0.6, color=PALETTE[k], hatch=HATCHES[k], edgecolor="black")
+            ax.text(x, value + 1.5, f"{value:g}%", ha="center", fontsize=13, fontweight="bold")
+        ax.set_xticks([0, 1], [b[0] for b in bars], fontsize=11)
+        ax.set_ylim(0, 100)
+        ax.set_ylabel("Campaigns that succeeded (%)", fontsize=PHONE_MIN_POINTS if phone else None)
+        title = f"{nv.dataset}: {scope}"
+        note = "What counts as success depends on the definition: see the caveats."
+        if phone:
+            import textwrap
+            title, note = textwrap.fill(title, 36), textwrap.fill(note, 38)
+        ax.set_title(title, loc="left", fontsize=11)
+        ax.text(0.5, 86 if phone else 88, note, ha="center", va="top" if phone else "baseline",
+                fontsize=PHONE_MIN_POINTS if phone else 9, style="italic")
+        return fig
+
+    fig = draw(phone=False)
     ratio = nv.value / v.value if v.value else float("inf")
     times = "twice" if round(ratio, 1) in (1.9, 2.0, 2.1) else f"{ratio:.1f} times"
     return show(
@@ -367,6 +395,7 @@ def success_rate_figure(findings: Sequence[Finding]) -> AccessibleFigure:
         caption=(f"Success rates reported for Chenoweth and Stephan's campaigns ({scope}; "
                  f"sources: {', '.join(nv.sources)}). The sources on the fact sheet do not show "
                  "which definition of success they use; see the caveats in the text."),
+        phone=draw(phone=True),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import os
 import re
 import shutil
@@ -268,6 +269,204 @@ def _quiet_kernels() -> None:
     os.environ["IPYTHONDIR"] = str(folder)
 
 
+# --- Phones and accessibility (site helper) ------------------------------------------------
+# Post-processing of each page's body so that it validates (Nu HTML checker), passes axe-core
+# and pa11y, and reads on a 320-px phone. Tested by tests/test_a11y.py and tests/test_phone.py.
+
+_SECTION_ID = re.compile(r'<section id="(exercise|solution)-content">')
+
+
+def unique_exercise_ids(body: str) -> str:
+    """sphinx-exercise gives every exercise's body ``id="exercise-content"`` (and every solution's
+    ``id="solution-content"``): many per page, which is invalid HTML. Number them instead."""
+    count = {"exercise": 0, "solution": 0}
+
+    def number(m: re.Match[str]) -> str:
+        kind = m.group(1)
+        count[kind] += 1
+        return f'<section class="{kind}-content" id="{kind}-content-{count[kind]}">'
+
+    return _SECTION_ID.sub(number, body)
+
+
+_HEADING_OR_EXERCISE_TITLE = re.compile(
+    r'<h([1-6])\b|(<div class="(?:exercise|solution)\b[^"]*"[^>]*>\s*)<p class="admonition-title">(.*?)</p>',
+    re.S)
+
+
+def exercise_title_headings(body: str) -> str:
+    """Make each exercise's (and solution's) title a heading one level below the section it is in,
+    so screen-reader users can jump between exercises as between sections."""
+    level = 1
+
+    def swap(m: re.Match[str]) -> str:
+        nonlocal level
+        if m.group(1):
+            level = int(m.group(1))
+            return m.group(0)
+        n = min(level + 1, 6)
+        return f'{m.group(2)}<h{n} class="admonition-title">{m.group(3)}</h{n}>'
+
+    return _HEADING_OR_EXERCISE_TITLE.sub(swap, body)
+
+
+_CODE_TOGGLE = re.compile(
+    r'<summary aria-label="Toggle hidden content">\s*<p class="collapsed admonition-title">(.*?)</p>'
+    r'\s*<p class="expanded admonition-title">(.*?)</p>\s*</summary>', re.S)
+
+
+def plain_code_toggles(body: str) -> str:
+    """myst-nb's "Show code" toggle puts ``<p>`` inside ``<summary>`` (invalid HTML) and names it
+    "Toggle hidden content", which is not its visible label (WCAG 2.5.3). Use spans and let the
+    visible words name it."""
+    return _CODE_TOGGLE.sub(
+        r'<summary><span class="collapsed admonition-title">\1</span>'
+        r'<span class="expanded admonition-title">\2</span></summary>', body)
+
+
+_EXTERNAL_HREF = re.compile(r'href="(https?://[^"]*)"')
+
+
+def valid_hrefs(body: str) -> str:
+    """Percent-encode characters a URL may not contain as they are (brackets, spaces, pipes),
+    as they sometimes arrive from bibliography entries."""
+    def encode(m: re.Match[str]) -> str:
+        url = m.group(1)
+        for ch, code in (("[", "%5B"), ("]", "%5D"), (" ", "%20"), ("|", "%7C"), ("{", "%7B"),
+                         ("}", "%7D"), ("^", "%5E"), ("`", "%60")):
+            url = url.replace(ch, code)
+        return f'href="{url}"'
+
+    return _EXTERNAL_HREF.sub(encode, body)
+
+
+_TABLE = re.compile(r"<table\b([^>]*)>(.*?)</table>", re.S)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<(td|th)\b([^>]*)>", re.S)
+_TAGS = re.compile(r"<[^>]+>")
+#: Tables with at least this many columns are stacked (one card per row) on a phone.
+STACK_COLUMNS = 3
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(_TAGS.sub(" ", fragment)).split())
+
+
+def stackable_tables(body: str) -> str:
+    """Label every body cell of a table with its column's heading (``data-label``), and mark
+    tables of three or more columns ``course-stack``: on a phone the stylesheet shows each row
+    as a small card ("Date: …", "Event: …") instead of a table that runs off the screen."""
+    def label(m: re.Match[str]) -> str:
+        attrs, inner = m.group(1), m.group(2)
+        head = re.search(r"<thead\b[^>]*>(.*?)</thead>", inner, re.S)
+        if not head:
+            return m.group(0)
+        first = _ROW.search(head.group(1))
+        if not first:
+            return m.group(0)
+        names = [_text(c) for c in re.findall(r"<th\b[^>]*>(.*?)</th>", first.group(1), re.S)]
+        if len(names) < 2 or "colspan" in inner:
+            return m.group(0)
+
+        def row(r: re.Match[str]) -> str:
+            i = -1
+
+            def cell(c: re.Match[str]) -> str:
+                nonlocal i
+                i += 1
+                if i >= len(names) or "data-label" in c.group(2):
+                    return c.group(0)
+                return f'<{c.group(1)}{c.group(2)} data-label="{html.escape(names[i], quote=True)}">'
+
+            return _CELL.sub(cell, r.group(0))
+
+        body_part = re.sub(r"<tbody\b[^>]*>.*?</tbody>",
+                           lambda b: _ROW.sub(row, b.group(0)), inner, flags=re.S)
+        if len(names) >= STACK_COLUMNS:
+            if 'class="' in attrs:
+                attrs = attrs.replace('class="', 'class="course-stack ', 1)
+            else:
+                attrs += ' class="course-stack"'
+        return f"<table{attrs}>{body_part}</table>"
+
+    return _TABLE.sub(label, body)
+
+
+_DATA_SOURCE = re.compile(r'srcset="data:image/png;base64,([A-Za-z0-9+/=]+)"')
+
+
+def _externalise_phone_charts(app: Sphinx, pagename: str, templatename: str,
+                              context: dict[str, Any], doctree: Any) -> None:
+    """Write each chart's phone variant (``<picture><source srcset="data:…">``, from
+    :class:`coursekit.figures.AccessibleFigure`) to ``_images/chart-<hash>.png`` as well: a
+    phone downloads only its own variant, a wide screen only the wide one."""
+    body = context.get("body")
+    if not isinstance(body, str) or 'srcset="data:image/png;base64,' not in body:
+        return
+    folder = Path(app.outdir) / "_images"
+    folder.mkdir(exist_ok=True)
+
+    def swap(match: re.Match[str]) -> str:
+        data = base64.b64decode(match.group(1))
+        name = f"chart-{hashlib.sha256(data).hexdigest()[:16]}.png"
+        target = folder / name
+        if not target.exists():
+            target.write_bytes(data)
+        width, height = struct.unpack(">II", data[16:24])  # from the PNG header
+        return f'srcset="{context["pathto"](f"_images/{name}", 1)}" width="{width}" height="{height}"'
+
+    context["body"] = _DATA_SOURCE.sub(swap, body)
+
+
+def _phone_and_a11y(app: Sphinx, pagename: str, templatename: str,
+                    context: dict[str, Any], doctree: Any) -> None:
+    """Apply the page fixes above to the page body."""
+    body = context.get("body")
+    if not isinstance(body, str):
+        return
+    for fix in (unique_exercise_ids, exercise_title_headings, plain_code_toggles, valid_hrefs,
+                stackable_tables):
+        body = fix(body)
+    context["body"] = body
+
+
+REDIRECT_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<meta http-equiv="refresh" content="0; url={target}">
+<link rel="canonical" href="{target}">
+</head>
+<body>
+<main><p><a href="{target}">{title}: open the course</a></p></main>
+</body>
+</html>
+"""
+_REFRESH = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.I)
+
+
+def _valid_redirect_page(app: Sphinx, exception: Exception | None) -> None:
+    """Jupyter Book's ``index.html`` is a bare ``<meta refresh>`` with no doctype, title or
+    language: write it as a small valid page with a link for browsers that do not redirect."""
+    if exception is not None or app.builder.format != "html":
+        return
+    index = Path(app.outdir) / "index.html"
+    if not index.is_file():
+        return
+    text = index.read_text(encoding="utf-8")
+    m = _REFRESH.search(text)
+    if not m or "<!DOCTYPE" in text[:100].upper():
+        return
+    title = getattr(app.config, "html_title", "") or app.config.project or "The course"
+    page = REDIRECT_PAGE.format(title=html.escape(title),
+                                target=html.escape(m.group(1), quote=True))
+    tmp = index.with_suffix(".html.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(index)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     _quiet_kernels()
     if os.environ.get("COURSE_EDITION", "learner") == "facilitator":
@@ -281,5 +480,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", _fix_citations)
     app.connect("html-page-context", _externalise_images)
     app.connect("doctree-resolved", _drop_thebe_config, priority=900)
+    app.connect("html-page-context", _phone_and_a11y)
+    app.connect("html-page-context", _externalise_phone_charts)
+    app.connect("build-finished", _valid_redirect_page, priority=400)  # before the offline zip
     app.connect("doctree-resolved", _retitle_solutions)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

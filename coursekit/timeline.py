@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 from functools import total_ordering
@@ -11,7 +12,7 @@ from pathlib import Path
 from matplotlib.dates import date2num
 
 from .datafiles import data_path, load_table, non_empty, source_keys
-from .figures import AccessibleFigure, new_figure, show
+from .figures import PHONE_MIN_POINTS, AccessibleFigure, new_figure, phone_figure, show
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
@@ -98,7 +99,42 @@ def timeline_figure(events: list[Event], title: str, alt: str, caption: str) -> 
     span = max(xs) - min(xs) or 365
     ax.set_xlim(min(xs) - span * 0.04, max(xs) + span * 0.04)
     ax.set_title(title, loc="left")
-    return show(fig, alt=alt, caption=caption)
+    return show(fig, alt=alt, caption=caption, phone=timeline_phone_figure(events, title))
+
+
+#: Line height of the phone timeline, in inches (10-pt text with some leading).
+_LINE = 0.19
+
+
+def timeline_phone_figure(events: list[Event], title: str, width_chars: int = 34):
+    """The phone variant of :func:`timeline_figure`: a vertical list down a time line, one
+    event after another in date order, the date in bold above its wrapped description.
+
+    Gaps between events are not drawn to scale (the dates say when); every text is at least
+    :data:`~coursekit.figures.PHONE_MIN_POINTS` so it reads at 320 px.
+    """
+    if not events:
+        raise ValueError("a timeline needs at least one event")
+    head = textwrap.wrap(title, width_chars - 4) or [title]
+    blocks = [textwrap.wrap(e.event, width_chars) or [e.event] for e in events]
+    units = len(head) + 0.8 + sum(len(b) + 2.1 for b in blocks)
+    fig, ax = phone_figure(units * _LINE + 0.1)
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-units, 0)
+    size = PHONE_MIN_POINTS
+    ax.text(0, 0, "\n".join(head), fontsize=size + 1, fontweight="bold", va="top", ha="left")
+    y = -(len(head) + 0.8)
+    top = y
+    for ev, lines in zip(events, blocks, strict=True):
+        ax.plot([0.03], [y - 0.5], marker="o", color="#1b3a4b", markersize=6, zorder=3)
+        ax.text(0.09, y, str(ev.when), fontsize=size, fontweight="bold", va="top", ha="left")
+        ax.text(0.09, y - 1.05, "\n".join(lines), fontsize=size, va="top", ha="left",
+                linespacing=1.25)
+        bottom = y - 0.5
+        y -= len(lines) + 2.1
+    ax.plot([0.03, 0.03], [top - 0.5, bottom], color="#8aa29e", linewidth=1.5, zorder=1)
+    return fig
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matplotlib.dates import date2num
+from matplotlib.ticker import MaxNLocator
 
 from .datafiles import DataFileError, data_path, load_table, non_empty, source_keys
-from .figures import PALETTE, AccessibleFigure, new_figure, show
+from .figures import PALETTE, PHONE_MIN_POINTS, AccessibleFigure, new_figure, phone_figure, show
 from .timeline import Event, PartialDate, timeline_figure
 
 # A deliberately generous box around the West Bank, in decimal degrees north and east.
@@ -209,7 +210,22 @@ def locator_figure(
     if not villages:
         raise ValueError("the locator figure needs at least one village")
     refs = reference_points or {}
-    fig, ax = new_figure(6.0, 6.5)
+    keys = sorted({k for v in villages for k in v.sources} | {p[2] for p in refs.values()})
+    return show(
+        _draw_locator(villages, refs, phone=False),
+        alt=locator_alt(villages),
+        caption="The case-study villages plotted from their rounded coordinates; no map "
+        "background is drawn. Coordinates: " + ", ".join(keys) + ".",
+        phone=_draw_locator(villages, refs, phone=True),
+    )
+
+
+def _draw_locator(villages: list[Village], refs: dict[str, tuple[float, float, str]],
+                  phone: bool):
+    """The locator chart, wide (6 x 6.5 in) or for a phone (3.6 in wide, 10-pt text at least)."""
+    small = PHONE_MIN_POINTS if phone else 9
+    label = PHONE_MIN_POINTS + 1 if phone else 11
+    fig, ax = phone_figure(4.6) if phone else new_figure(6.0, 6.5)
     mid_lon = sorted(v.longitude for v in villages)[len(villages) // 2]
     for i, v in enumerate(villages):
         ax.plot(v.longitude, v.latitude, linestyle="none", marker=_MARKERS[i % len(_MARKERS)],
@@ -218,11 +234,11 @@ def locator_figure(
         left = v.longitude < mid_lon
         ax.annotate(v.name, (v.longitude, v.latitude), xytext=(-9 if left else 9, 0),
                     textcoords="offset points", ha="right" if left else "left",
-                    va="center", fontsize=11)
+                    va="center", fontsize=label)
     for name, (lat, lon, _key) in refs.items():
         ax.plot(lon, lat, linestyle="none", marker="x", markersize=8, color="black")
         ax.annotate(f"{name} (reference)", (lon, lat), xytext=(0, -12),
-                    textcoords="offset points", ha="center", va="top", fontsize=9,
+                    textcoords="offset points", ha="center", va="top", fontsize=small,
                     style="italic")
     lats = [v.latitude for v in villages] + [p[0] for p in refs.values()]
     lons = [v.longitude for v in villages] + [p[1] for p in refs.values()]
@@ -238,18 +254,16 @@ def locator_figure(
     y = min(lats) - pad / 2
     ax.plot([x0, x1], [y, y], color="black", linewidth=3)
     ax.annotate("10 km", ((x0 + x1) / 2, y), xytext=(0, 4), textcoords="offset points",
-                ha="center", va="bottom", fontsize=9)
-    ax.set_xlabel("Longitude (degrees east)")
-    ax.set_ylabel("Latitude (degrees north)")
+                ha="center", va="bottom", fontsize=small)
+    ax.set_xlabel("Longitude (degrees east)", fontsize=label)
+    ax.set_ylabel("Latitude (degrees north)", fontsize=label)
     ax.grid(True, color="#dddddd", linewidth=0.6)
-    ax.set_title("Where the six villages are (rounded coordinates)", loc="left")
-    keys = sorted({k for v in villages for k in v.sources} | {p[2] for p in refs.values()})
-    return show(
-        fig,
-        alt=locator_alt(villages),
-        caption="The case-study villages plotted from their rounded coordinates; no map "
-        "background is drawn. Coordinates: " + ", ".join(keys) + ".",
-    )
+    if phone:
+        ax.set_title("Where the six villages are\n(rounded coordinates)", loc="left", fontsize=label)
+        ax.xaxis.set_major_locator(MaxNLocator(3))
+    else:
+        ax.set_title("Where the six villages are (rounded coordinates)", loc="left")
+    return fig
 
 
 def timeline_alt(events: Sequence[VillageEvent]) -> str:
@@ -278,8 +292,24 @@ def combined_timeline(
     events = list(events) if events is not None else load_village_events(villages=villages)
     if not events:
         raise ValueError("a timeline needs at least one event")
+    return show(
+        _draw_combined(events, phone=False),
+        alt=timeline_alt(events),
+        caption="Dated events in the six villages from the course data file "
+        "village-events.csv; every event carries its citation keys there. "
+        "The grey line joins a village's first and last dated events; it does not mean "
+        "protests ran without a break.",
+        phone=_draw_combined(events, phone=True),
+    )
+
+
+def _draw_combined(events: list[VillageEvent], phone: bool):
+    """The combined timeline, wide (8 in) or for a phone (3.6 in, fewer year ticks, 10-pt text)."""
     order = list(first_events(events))
-    fig, ax = new_figure(8.0, 0.9 + 0.55 * len(order))
+    if phone:
+        fig, ax = phone_figure(1.3 + 0.5 * len(order))
+    else:
+        fig, ax = new_figure(8.0, 0.9 + 0.55 * len(order))
     for row, name in enumerate(order):
         y = len(order) - row
         mine = [e for e in events if e.village == name]
@@ -291,20 +321,19 @@ def combined_timeline(
                     markeredgecolor=PALETTE[0], zorder=2,
                     markerfacecolor=PALETTE[0] if exact else "white")
     ax.set_yticks(range(len(order), 0, -1), order)
-    ax.tick_params(axis="y", length=0, labelsize=11)
+    ax.tick_params(axis="y", length=0, labelsize=PHONE_MIN_POINTS if phone else 11)
     ax.spines["left"].set_visible(False)
     ax.xaxis_date()
     ax.set_ylim(0.4, len(order) + 0.6)
     ax.grid(True, axis="x", color="#dddddd", linewidth=0.6)
-    ax.set_title("Dated events by village (filled marker: exact day known)", loc="left")
-    return show(
-        fig,
-        alt=timeline_alt(events),
-        caption="Dated events in the six villages from the course data file "
-        "village-events.csv; every event carries its citation keys there. "
-        "The grey line joins a village's first and last dated events; it does not mean "
-        "protests ran without a break.",
-    )
+    if phone:
+        from matplotlib.dates import AutoDateLocator
+        ax.xaxis.set_major_locator(AutoDateLocator(maxticks=4))
+        ax.set_title("Dated events by village\n(filled marker: exact day known)", loc="left",
+                     fontsize=PHONE_MIN_POINTS + 1)
+    else:
+        ax.set_title("Dated events by village (filled marker: exact day known)", loc="left")
+    return fig
 
 
 def village_timeline(name: str, events: Sequence[VillageEvent] | None = None) -> AccessibleFigure:

@@ -1,0 +1,42 @@
+// pa11y (HTML_CodeSniffer runner, WCAG2AA) over the given pages of a served site.
+// Usage: node pa11y-pages.mjs BASE_URL PAGE [PAGE ...]
+// Prints one JSON object: {"<page>": [{"code", "message", "selector", "context"}, ...], ...}
+// holding every *error* (warnings and notices are left out). Exit code 0 when the run
+// completed (whatever it found), 2 on bad arguments, 3 when the browser could not start.
+// Chromium is Debian's (/usr/bin/chromium or $CHROMIUM); nothing is downloaded.
+import pa11y from "pa11y";
+import puppeteer from "puppeteer";
+
+const [base, ...pages] = process.argv.slice(2);
+if (!base || pages.length === 0) {
+  console.error("usage: node pa11y-pages.mjs BASE_URL PAGE [PAGE ...]");
+  process.exit(2);
+}
+const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
+let browser;
+try {
+  browser = await puppeteer.launch({
+    executablePath, headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+} catch (err) {
+  console.error(`pa11y-pages: cannot start Chromium at ${executablePath}: ${err.message.split("\n")[0]}`);
+  process.exit(3);
+}
+const found = {};
+try {
+  for (const rel of pages) {
+    const page = await browser.newPage();
+    const result = await pa11y(`${base}/${rel}`, {
+      browser, page, runners: ["htmlcs"], standard: "WCAG2AA",
+      includeWarnings: false, includeNotices: false, timeout: 60000,
+    });
+    found[rel] = result.issues.filter((i) => i.type === "error")
+      .map(({ code, message, selector, context }) => ({ code, message, selector, context }));
+    await page.close();
+  }
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(found, null, 1) + "\n");
