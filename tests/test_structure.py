@@ -33,7 +33,7 @@ REQUIRED_PARTS = ["Start here", "Part I: ISM in context", "Part II: The four pri
                   "Appendices"]
 TEMPLATE = ["Learning objectives", "Key terms", "Discussion questions", "Summary"]
 CORE_PARTS = {"Part II: The four principles", "Part III: Nonviolent direct action", "Part IV: Documentation"}
-CHAPTERS = [p for p in pages() if p.rel.startswith("chapters/")]
+CHAPTERS = [p for p in pages() if p.rel.startswith("chapters/") and p.path.suffix == ".ipynb"]
 SEED = Path(ROOT.parent / "shared" / "sources" / "seed-ism-about.txt")
 
 
@@ -167,8 +167,14 @@ def test_exercises_and_solutions_pair_up() -> None:
     assert not orphan, f"solutions for exercises that do not exist: {orphan}"
     unsolved = sorted(exercise_labels - set(solution_targets))
     assert not unsolved, f"exercises without a worked solution: {unsolved}"
-    in_learner_pages = [p.rel for p in pages() if "```{solution}" in p.markdown()]
-    assert not in_learner_pages, f"solutions must be kept apart from learner pages: {in_learner_pages}"
+    # Worked solutions sit under their exercise, collapsed (the Carpentries model): a reader
+    # studying alone can check their work, but only after trying it.
+    open_solutions = []
+    for p in pages():
+        for m in re.finditer(r"```\{solution\}[^\n]*\n((?::[^\n]*\n)*)", p.markdown()):
+            if not re.search(r"^:class:.*\bdropdown\b", m.group(1), re.M):
+                open_solutions.append(p.rel)
+    assert not open_solutions, f"solutions must be collapsed (:class: dropdown): {sorted(set(open_solutions))}"
 
 
 def _words(text: str) -> list[str]:
