@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 PORT   ?= 8000
 
-.PHONY: html facilitator test test-fast serve lab clean bench pdf lock venv
+.PHONY: html facilitator test test-fast serve lab clean bench pdf packs lock venv
 
 venv: $(STAMP)
 
@@ -53,6 +53,10 @@ bench: $(STAMP)
 ## pdf: print the built site to PDF (whole course + one handout per chapter) into _build/pdf
 pdf: html
 	$(BIN)/python tools/make_pdf.py --html _build/html --out _build/pdf
+
+## packs: print a session pack per plan (plan, cards to cut, debrief) into _build/packs
+packs: facilitator
+	$(BIN)/python tools/make_packs.py --html _build/facilitator/_build/html --out _build/packs
 
 ## lock: regenerate the pinned requirements.txt from requirements.in
 lock:

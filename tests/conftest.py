@@ -77,6 +77,18 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
+def facilitator_build(book: Build, tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The facilitator edition, built once per test session (reusing the learner build's cache)."""
+    import shutil
+
+    out = tmp_path_factory.mktemp("facilitator")
+    cache = book.html.parent / ".jupyter_cache"
+    if cache.is_dir():  # reuse the learner build's executed notebooks
+        shutil.copytree(cache, out / "_build" / ".jupyter_cache")
+    return build_book(out, edition="facilitator")
+
+
+@pytest.fixture(scope="session")
 def site_url(built_html: Path) -> Iterator[str]:
     """Serve the built site on a free localhost port for the session."""
     handler = functools.partial(_QuietHandler, directory=str(built_html))

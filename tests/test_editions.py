@@ -1,35 +1,60 @@
-"""Two editions from one source: the learner edition hides solutions and facilitator notes;
-the facilitator edition shows them, with the facilitator guide and session plans."""
+"""Two editions from one source. Both show each worked solution collapsed under its exercise
+("Try it first, then open"); only the facilitator edition has the facilitator notes, the
+facilitator guide and the session plans."""
 
 from __future__ import annotations
 
-import shutil
+import re
 from pathlib import Path
 
 import pytest
-from conftest import Build, build_book
-from course import ROOT, pages
+from conftest import Build
+from course import pages
 from test_build import broken_internal_links, images_without_alt
+
+from coursekit.sphinx_ext import SOLUTION_TITLE, solution_title_text
 
 
 @pytest.fixture(scope="module")
-def facilitator(book: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("facilitator")
-    cache = book.html.parent / ".jupyter_cache"
-    if cache.is_dir():  # reuse the learner build's executed notebooks
-        shutil.copytree(cache, out / "_build" / ".jupyter_cache")
-    result = build_book(out, edition="facilitator")
+def facilitator(facilitator_build: Build) -> Path:
+    result = facilitator_build
     assert result.returncode == 0, result.log[-4000:] + result.reports()[-4000:]
     warnings = result.warnings()
     assert not warnings, warnings[:20]
     return result.html
 
 
-def test_facilitator_edition_has_guide_plans_and_every_solution(facilitator: Path) -> None:
+def test_facilitator_edition_has_guide_and_plans(facilitator: Path) -> None:
     assert (facilitator / "facilitator" / "guide.html").exists()
     assert (facilitator / "facilitator" / "session-plans.html").exists()
-    for sol in (ROOT / "exercises" / "solutions").glob("*.md"):
-        assert (facilitator / "exercises" / "solutions" / f"{sol.stem}.html").exists(), sol.name
+
+
+_SOLUTION = re.compile(r"```\{solution\}\s+(\S+)")
+_SOLUTION_TITLE_HTML = re.compile(
+    r'<div class="solution[^"]*"[^>]*>\s*<(?:p|h\d)[^>]*class="admonition-title"[^>]*>(.*?)</', re.S)
+
+
+def test_solutions_show_in_both_editions_under_try_it_first(facilitator: Path, built_html: Path) -> None:
+    """Worked solutions sit under their exercises in both editions, titled for self-study."""
+    with_solutions = [p for p in pages() if _SOLUTION.search(p.markdown())]
+    assert with_solutions, "at least one page carries its worked solutions inline"
+    for p in with_solutions:
+        html_path = Path(p.rel).with_suffix(".html")
+        for edition in (built_html, facilitator):
+            html = (edition / html_path).read_text(encoding="utf-8")
+            for target in _SOLUTION.findall(p.markdown()):
+                assert f'id="{target}"' in html, f"{p.rel}: exercise {target} missing"
+            titles = _SOLUTION_TITLE_HTML.findall(html)
+            assert len(titles) == len(_SOLUTION.findall(p.markdown())), f"{p.rel}: a solution is missing"
+            for title in titles:
+                text = re.sub(r"<[^>]+>", "", title)
+                assert text.startswith(SOLUTION_TITLE), f"{p.rel}: solution titled {text!r}"
+                assert "Solution to" not in text
+
+
+def test_solution_title_names_the_exercise() -> None:
+    assert solution_title_text("Exercise 3 (Who decides?)") == "Try it first, then open: Exercise 3 (Who decides?)"
+    assert solution_title_text("  ") == SOLUTION_TITLE
 
 
 def test_facilitator_notes_show_only_in_the_facilitator_edition(facilitator: Path, built_html: Path) -> None:
@@ -45,7 +70,8 @@ def test_facilitator_notes_show_only_in_the_facilitator_edition(facilitator: Pat
 def test_learner_edition_has_no_facilitator_pages(built_html: Path) -> None:
     assert not (built_html / "facilitator").exists()
     assert not (built_html / "exercises" / "solutions").exists()
-    assert "Worked solutions" not in (built_html / "searchindex.js").read_text(encoding="utf-8")
+    index = (built_html / "searchindex.js").read_text(encoding="utf-8")
+    assert "facilitator/guide" not in index and "facilitator/session-plans" not in index
 
 
 def test_facilitator_edition_links_and_images(facilitator: Path) -> None:
