@@ -32,10 +32,10 @@ from collections.abc import Callable, Sequence
 from .custody import Clock, CustodyLog, utc_now
 from .errors import EvidenceError, ExitCode
 from .hashing import digest_file
-from .metadata import DEFAULT_MAX_PIXELS, read_metadata
-from .report import new_report, render_report, validate_report
-from .sample import make_samples
-from .scrubber import scrub
+
+#: The default pixel limit (kept here so that --help does not import the image libraries;
+#: a test checks it equals coursekit.evidence.metadata.DEFAULT_MAX_PIXELS).
+DEFAULT_MAX_PIXELS = 150_000_000
 
 EXIT_CODES = """exit codes:
   0    success
@@ -203,6 +203,8 @@ def _cmd_log(args: argparse.Namespace, clock: Clock) -> int:
 
 def _cmd_meta(args: argparse.Namespace, clock: Clock) -> int:
     """meta FILE [--json]: show what the image's metadata reveals."""
+    from .metadata import read_metadata
+
     meta = read_metadata(args.file, max_pixels=args.max_pixels)
     _say(json.dumps(meta.to_dict(), indent=2, ensure_ascii=False) if args.json
          else meta.summary())
@@ -211,6 +213,8 @@ def _cmd_meta(args: argparse.Namespace, clock: Clock) -> int:
 
 def _cmd_scrub(args: argparse.Namespace, clock: Clock) -> int:
     """scrub IN OUT [--keep-timestamps] [--max-pixels N]: write a new, scrubbed copy."""
+    from .scrubber import scrub
+
     _say(scrub(args.input, args.output, keep_timestamps=args.keep_timestamps,
                max_pixels=args.max_pixels).summary())
     return 0
@@ -218,6 +222,8 @@ def _cmd_scrub(args: argparse.Namespace, clock: Clock) -> int:
 
 def _cmd_report(args: argparse.Namespace, clock: Clock) -> int:
     """report new | validate | render."""
+    from .report import new_report, render_report, validate_report
+
     if args.report_command == "new":
         data = new_report(args.report, now=clock(), media=args.media)
         _say(f"wrote {args.report}: a starter report with {len(data['media'])} media file(s); "
@@ -237,6 +243,8 @@ def _cmd_report(args: argparse.Namespace, clock: Clock) -> int:
 
 def _cmd_sample(args: argparse.Namespace, clock: Clock) -> int:
     """sample OUTDIR: generate the sample media."""
+    from .sample import make_samples
+
     for kind, path in make_samples(args.outdir).items():
         _say(f"{kind}: {path}")
     return 0

@@ -69,6 +69,22 @@ def describe(profile: bytes) -> list[tuple[str, str]]:
     return found
 
 
+def header_items(profile: bytes) -> list[tuple[str, str]]:
+    """What the profile's header says about its making: creator program, device, date."""
+    if len(profile) < 128 or profile[36:40] != b"acsp":
+        return []
+    found = []
+    for name, start in (("profile creator", 80), ("device manufacturer", 48),
+                        ("device model", 52)):
+        sig = profile[start:start + 4]
+        if sig.strip(b"\0 ") and all(32 <= b < 127 for b in sig):
+            found.append((name, sig.decode("ascii").strip()))
+    y, mo, d, h, mi, sec = struct.unpack(">6H", profile[24:36])
+    if y:
+        found.append(("profile date", f"{y:04d}:{mo:02d}:{d:02d} {h:02d}:{mi:02d}:{sec:02d}"))
+    return found
+
+
 def _desc_tag(text: str) -> bytes:
     """A version-2 ``desc`` tag holding ``text`` (ASCII only, no Unicode or Mac parts)."""
     ascii_text = text.encode("ascii") + b"\0"
@@ -102,23 +118,58 @@ def clean_profile(profile: bytes) -> tuple[bytes, list[str]]:
         return profile, ["the colour profile could not be read, so it was kept as it was"]
     texts = {sig: _decode_text(profile[o:o + s]) for sig, o, s in table if sig in TEXT_TAGS}
     wanted = {b"desc": NEUTRAL_DESCRIPTION, b"cprt": ""}
-    if all(texts.get(sig) in (None, wanted.get(sig)) for sig in texts) and not (
-            {b"dmnd", b"dmdd"} & set(texts)):
+    changes = [f"colour profile {TEXT_TAGS[sig]} text removed" for sig in (b"dmnd", b"dmdd")
+               if sig in texts]
+    changes += [f"colour profile {TEXT_TAGS[sig]} text cleared" for sig in wanted
+                if sig in texts and texts[sig] != wanted[sig]]
+    header = [name for name, _ in header_items(profile)]
+    if header:
+        changes.append(f"colour profile header cleared ({', '.join(header)})")
+    if not changes:
         return profile, []
+    out = bytearray(replace_texts(profile, {k: v for k, v in wanted.items() if k in texts},
+                                  drop={b"dmnd", b"dmdd"}))
+    out[24:36] = b"\0" * 12   # creation date
+    out[48:56] = b"\0" * 8    # device manufacturer and model
+    out[80:84] = b"\0" * 4    # creator program
+    return _with_id(bytes(out), any(profile[84:100])), changes
+
+
+def _with_id(profile: bytes, has_id: bool) -> bytes:
+    """Recompute the profile ID (MD5, ICC.1:2010 7.2.18) if the profile has one."""
+    if not has_id:
+        return profile
+    out = bytearray(profile)
+    work = bytearray(out)
+    work[44:48] = work[64:68] = b"\0\0\0\0"
+    work[84:100] = b"\0" * 16
+    out[84:100] = hashlib.md5(bytes(work)).digest()  # noqa: S324 - the format's own checksum
+    return bytes(out)
+
+
+def replace_texts(profile: bytes, texts: dict[bytes, str], drop: set[bytes] | None = None
+                  ) -> bytes:
+    """A profile whose text tags ``texts`` hold new text (added if missing), ``drop`` removed.
+
+    Every other tag is kept byte for byte; the size and the profile ID are updated.
+    """
+    drop = drop or set()
+    table = _tags(profile)
+    if not table:
+        raise ValueError("not an ICC profile")
+    present = {sig for sig, _, _ in table}
+    table = table + [(sig, -1, 0) for sig in texts if sig not in present]
+    kept = [t for t in table if t[0] not in drop]
     new_data: list[bytes] = []
     entries: list[tuple[bytes, int, int]] = []
     placed: dict[tuple[int, int], tuple[int, int]] = {}
-    pos = 128 + 4 + 12 * sum(1 for sig, _, _ in table if sig not in (b"dmnd", b"dmdd"))
-    changes = []
-    for sig, offset, size in table:
-        if sig in (b"dmnd", b"dmdd"):
-            changes.append(f"colour profile {TEXT_TAGS[sig]} text removed")
-            continue
-        if sig in wanted:
-            blob = _text_like(profile[offset:offset + size], wanted[sig])
-            if texts.get(sig) != wanted[sig]:
-                changes.append(f"colour profile {TEXT_TAGS[sig]} text cleared")
-            key = (-1, len(entries))
+    pos = 128 + 4 + 12 * len(kept)
+    for i, (sig, offset, size) in enumerate(kept):
+        if sig in texts:
+            original = profile[offset:offset + size] if offset >= 0 else b"desc"
+            blob = _text_like(original if sig == b"desc" or offset >= 0 else b"text",
+                              texts[sig])
+            key = (-1, i)
         else:
             blob = profile[offset:offset + size]
             key = (offset, size)
@@ -132,9 +183,4 @@ def clean_profile(profile: bytes) -> tuple[bytes, list[str]]:
     body = b"".join(struct.pack(">4sII", *e) for e in entries)
     out = bytearray(profile[:128] + struct.pack(">I", len(entries)) + body + b"".join(new_data))
     out[0:4] = struct.pack(">I", len(out))
-    if any(profile[84:100]):  # a profile ID is set: recompute it (MD5, ICC.1:2010 7.2.18)
-        work = bytearray(out)
-        work[44:48] = work[64:68] = b"\0\0\0\0"
-        work[84:100] = b"\0" * 16
-        out[84:100] = hashlib.md5(bytes(work)).digest()  # noqa: S324 - the format's own checksum
-    return bytes(out), changes
+    return _with_id(bytes(out), any(profile[84:100]))

@@ -42,35 +42,70 @@ COMMENTS = "Comments and descriptions"
 OTHER = "Other"
 CATEGORIES = (LOCATION, DEVICE, PEOPLE, TIME, COMMENTS, OTHER)
 
-#: EXIF tag name -> category; GPS tags are always LOCATION.
-TAG_CATEGORY: dict[str, str] = {
-    **dict.fromkeys(("Make", "Model", "BodySerialNumber", "CameraSerialNumber",
-                     "LensSerialNumber", "LensMake", "LensModel", "Software", "HostComputer",
-                     "ImageUniqueID", "MakerNote"), DEVICE),
-    **dict.fromkeys(("Artist", "Copyright", "CameraOwnerName", "XPAuthor"), PEOPLE),
-    **dict.fromkeys(("DateTime", "DateTimeOriginal", "DateTimeDigitized", "OffsetTime",
-                     "OffsetTimeOriginal", "OffsetTimeDigitized", "SubsecTime",
-                     "SubsecTimeOriginal", "SubsecTimeDigitized", "SubSecTime",
-                     "SubSecTimeOriginal", "SubSecTimeDigitized", "PreviewDateTime"), TIME),
-    **dict.fromkeys(("ImageDescription", "UserComment", "XPComment", "XPTitle", "XPSubject",
-                     "XPKeywords"), COMMENTS),
-}
-#: PNG text chunk keyword -> category (any other keyword counts as a comment).
-PNG_TEXT_CATEGORY: dict[str, str] = {
-    "Author": PEOPLE, "Copyright": PEOPLE, "Creation Time": TIME,
-    "Software": DEVICE, "Source": DEVICE,
-}
+_LOCATION_NAMES = {"City", "State", "Country", "CountryCode", "Location", "Sublocation",
+                   "Sub-location", "Province-State", "Country-PrimaryLocationName",
+                   "Country-PrimaryLocationCode", "WorldRegion", "ProvinceState", "CountryName",
+                   "LocationShown", "LocationCreated", "CiAdrCity", "CiAdrCtry", "CiAdrExtadr",
+                   "CiAdrPcode", "CiAdrRegion", "location", "ISO6709"}
+_DEVICE_NAMES = {"profile creator", "device manufacturer", "Make", "Model", "BodySerialNumber",
+                 "CameraSerialNumber", "SerialNumber",
+                 "LensSerialNumber", "LensMake", "LensModel", "Lens", "InternalSerialNumber",
+                 "Software", "HostComputer", "ImageUniqueID", "MakerNote", "CreatorTool",
+                 "softwareAgent", "OriginatingProgram", "ProgramVersion", "encoder",
+                 "device maker", "device model", "make", "model", "software",
+                 "com.apple.quicktime.make", "com.apple.quicktime.model",
+                 "com.apple.quicktime.software", "Source"}
+_PEOPLE_NAMES = {"Artist", "Copyright", "CameraOwnerName", "OwnerName", "Owner", "XPAuthor",
+                 "creator", "rights", "CopyrightNotice", "By-line", "By-lineTitle", "Credit",
+                 "Contact", "Writer-Editor", "CaptionWriter", "AuthorsPosition", "Author",
+                 "PersonInImage", "CiEmailWork", "CiTelWork", "CiUrlWork", "copyright",
+                 "artist", "author", "com.apple.quicktime.author", "Marked", "WebStatement",
+                 "UsageTerms", "contributor", "publisher"}
+_TIME_NAMES = {"DateTime", "DateTimeOriginal", "DateTimeDigitized", "OffsetTime",
+               "OffsetTimeOriginal", "OffsetTimeDigitized", "SubsecTime", "SubsecTimeOriginal",
+               "SubsecTimeDigitized", "SubSecTime", "SubSecTimeOriginal", "SubSecTimeDigitized",
+               "PreviewDateTime", "CreateDate", "ModifyDate", "MetadataDate", "DateCreated",
+               "TimeCreated", "DigitalCreationDate", "DigitalCreationTime", "when",
+               "Creation Time", "tIME", "creation_time", "date",
+               "com.apple.quicktime.creationdate", "DateTimeCreated", "profile date"}
+_COMMENT_NAMES = {"ImageDescription", "UserComment", "XPComment", "XPTitle", "XPSubject",
+                  "XPKeywords", "description", "title", "subject", "Headline", "Instructions",
+                  "SpecialInstructions", "Caption-Abstract", "ObjectName", "Keywords", "Comment",
+                  "COM", "Label", "Description", "Title", "Disclaimer", "Warning", "comment",
+                  "com.apple.quicktime.description", "com.apple.quicktime.title",
+                  "com.apple.quicktime.keywords", "Category", "SupplementalCategories",
+                  "Event", "Scene"}
+
+
+def category_of(name: str) -> str:
+    """The privacy category of a metadata item, judged by its (last, local) name."""
+    local = name.rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    if local.startswith("GPS") or local in _LOCATION_NAMES or "location" in local.lower():
+        return LOCATION
+    if local in _PEOPLE_NAMES or name in _PEOPLE_NAMES:
+        return PEOPLE
+    if local in _DEVICE_NAMES or name in _DEVICE_NAMES or "Serial" in local:
+        return DEVICE
+    if local in _TIME_NAMES or name in _TIME_NAMES:
+        return TIME
+    if local in _COMMENT_NAMES or name in _COMMENT_NAMES:
+        return COMMENTS
+    return OTHER
+
+
 #: TIFF tags that describe the pixel layout, not the photo; not listed.
 _STRUCTURAL = {256, 257, 258, 259, 262, 266, 273, 277, 278, 279, 284, 317, 320, 322, 323, 324,
                325, 338, 339, 529, 530, 531, 532}
-_SHOWN_APART = {700, 33723, 34377}  # XMP, IPTC, Photoshop: listed under their own headings
+_SHOWN_APART = {700, 33723, 34377, 34675}  # XMP, IPTC, Photoshop, ICC: listed apart
 _POINTERS = {int(ExifTags.IFD.Exif), int(ExifTags.IFD.GPSInfo), int(ExifTags.IFD.Interop)}
-_XMP_TIFF_TAG, _IPTC_TIFF_TAG, _PHOTOSHOP_TIFF_TAG = 700, 33723, 34377
+_XMP_TIFF_TAG, _IPTC_TIFF_TAG, _PHOTOSHOP_TIFF_TAG, _ICC_TIFF_TAG = 700, 33723, 34377, 34675
+#: Where an item was found ("group") when it is free text by nature.
+_TEXT_GROUPS = {"JPEG comment": COMMENTS, "PNG text": COMMENTS}
 
 
 @dataclass(frozen=True)
 class Tag:
-    """One metadata item: where it lives (``ifd``), its name and its value as text."""
+    """One metadata item: where it lives (``ifd``: the group), its name and its value as text."""
 
     ifd: str
     name: str
@@ -79,13 +114,21 @@ class Tag:
     @property
     def category(self) -> str:
         """The privacy category of this item."""
-        if self.ifd == "GPS":
+        if self.ifd.endswith("GPS"):
             return LOCATION
-        if self.ifd == "PNG text":
-            return PNG_TEXT_CATEGORY.get(self.name, COMMENTS)
-        if self.ifd in ("JPEG comment", "XMP", "IPTC/Photoshop"):
-            return COMMENTS
-        return TAG_CATEGORY.get(self.name, OTHER)
+        found = category_of(self.name)
+        if found == OTHER and self.ifd in _TEXT_GROUPS:
+            return _TEXT_GROUPS[self.ifd]
+        if self.ifd == "ICC profile":
+            if self.value in ("Colour profile", ""):
+                return OTHER  # what a scrub leaves: reveals nothing
+            return COMMENTS if found == OTHER else found
+        return found
+
+    def to_dict(self) -> dict[str, str]:
+        """A JSON-ready form."""
+        return {"group": self.ifd, "name": self.name, "value": self.value,
+                "category": self.category}
 
 
 @dataclass(frozen=True)
@@ -120,11 +163,21 @@ class MediaMetadata:
     xmp: bytes | None = None
     has_thumbnail: bool = False
     notes: list[str] = field(default_factory=list)
+    positions: list[tuple[str, GpsPosition]] = field(default_factory=list)
+    kind: str = "image"
 
     @property
     def format_name(self) -> str:
         """The format's usual name (``WebP`` rather than ``WEBP``)."""
-        return SUPPORTED[self.format][0]
+        return SUPPORTED.get(self.format, (self.format,))[0]
+
+    def add_position(self, where: str, position: GpsPosition | None) -> None:
+        """Record a position found in group ``where`` (the first one is :attr:`gps`)."""
+        if position is None:
+            return
+        self.positions.append((where, position))
+        if self.gps is None:
+            self.gps = position
 
     def by_category(self) -> dict[str, list[Tag]]:
         """Tags grouped by privacy category (only categories that have some)."""
@@ -140,8 +193,12 @@ class MediaMetadata:
     def summary(self, *, show_all: bool = True) -> str:
         """A readable report, revealing categories first."""
         lines = [f"{self.path}: {self.format_name}, {self.width} x {self.height} pixels"]
-        if self.gps is not None:
-            lines.append(f"  Position: {self.gps}")
+        shown: set[str] = set()
+        for where, pos in self.positions:
+            if str(pos) not in shown:
+                shown.add(str(pos))
+                lines.append(f"  Position: {pos}" + ("" if where in ("GPS", "") else
+                                                     f"  [{where}]"))
         groups = self.by_category() if show_all else self.revealing()
         if not self.revealing():
             lines.append("  No location, device, people, time or comment metadata found.")
@@ -160,11 +217,13 @@ class MediaMetadata:
         return {
             "path": self.path, "format": self.format_name, "width": self.width,
             "height": self.height, "mode": self.mode,
+            "kind": self.kind,
             "gps": None if self.gps is None else {
                 "latitude": self.gps.latitude, "longitude": self.gps.longitude,
                 "altitude_m": self.gps.altitude_m},
-            "categories": {c: {f"{t.ifd}:{t.name}": t.value for t in tags}
-                           for c, tags in self.by_category().items()},
+            "positions": [{"group": w, "latitude": p.latitude, "longitude": p.longitude,
+                           "altitude_m": p.altitude_m} for w, p in self.positions],
+            "items": [t.to_dict() for t in self.tags],
             "has_xmp": self.xmp is not None, "has_thumbnail": self.has_thumbnail,
             "notes": self.notes,
         }
@@ -446,7 +505,6 @@ def read_metadata(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX
         try:
             with Image.open(io.BytesIO(data)) as img:
                 meta = MediaMetadata(os.fspath(path), fmt, img.width, img.height, img.mode)
-                _read_exif(img, meta)
                 _read_containers(img, fmt, meta, data)
         finally:
             Image.MAX_IMAGE_PIXELS = limit
@@ -457,18 +515,24 @@ def read_metadata(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX
     return meta
 
 
-def _read_exif(img: Image.Image, meta: MediaMetadata) -> None:
-    """EXIF via Pillow: the main directory, Exif, GPS and Interop sub-directories, thumbnail."""
+def _exif_groups(exif: Image.Exif) -> list[tuple[str, dict[int, Any]]]:
+    """The directories of a Pillow EXIF object: main, Exif, GPS, Interop, thumbnail (IFD1)."""
+    return [("Image", {k: v for k, v in exif.items()
+                       if k not in _POINTERS | _STRUCTURAL | _SHOWN_APART}),
+            ("Exif", dict(exif.get_ifd(ExifTags.IFD.Exif))),
+            ("GPS", dict(exif.get_ifd(ExifTags.IFD.GPSInfo))),
+            ("Interop", dict(exif.get_ifd(ExifTags.IFD.Interop))),
+            ("Thumbnail", {k: v for k, v in exif.get_ifd(ExifTags.IFD.IFD1).items()
+                           if k not in _STRUCTURAL | {513, 514}})]
+
+
+def _add_exif(exif: Image.Exif, meta: MediaMetadata, prefix: str = "") -> None:
+    """List every tag of every EXIF directory; ``prefix`` names a second EXIF block."""
     try:
-        exif = img.getexif()
-        groups = [("Image", {k: v for k, v in exif.items()
-                             if k not in _POINTERS | _STRUCTURAL | _SHOWN_APART}),
-                  ("Exif", exif.get_ifd(ExifTags.IFD.Exif)),
-                  ("GPS", exif.get_ifd(ExifTags.IFD.GPSInfo)),
-                  ("Interop", exif.get_ifd(ExifTags.IFD.Interop))]
-        thumbnail = exif.get_ifd(ExifTags.IFD.IFD1)
+        groups = _exif_groups(exif)
+        has_thumb = bool(exif.get_ifd(ExifTags.IFD.IFD1))
     except Exception as err:  # noqa: BLE001 - any EXIF damage is reported, not fatal
-        meta.notes.append(f"the EXIF block is present but could not be read ({err})")
+        meta.notes.append(f"{prefix or 'the '}EXIF block is present but could not be read ({err})")
         return
     for ifd, tags in groups:
         names = ExifTags.GPSTAGS if ifd == "GPS" else ExifTags.TAGS
@@ -476,41 +540,257 @@ def _read_exif(img: Image.Image, meta: MediaMetadata) -> None:
             if ifd == "Exif" and tag_id in _POINTERS:
                 continue
             name = names.get(tag_id, f"Tag0x{tag_id:04X}")
-            meta.tags.append(Tag(ifd, name, _text(value, name)))
-    gps = groups[2][1]
-    if gps:
-        meta.gps = _gps_position(dict(gps))
-    meta.has_thumbnail = bool(thumbnail)
+            meta.tags.append(Tag(prefix + ifd, name, _text(value, name)))
+    if groups[2][1]:
+        meta.add_position(prefix + "GPS", _gps_position(groups[2][1]))
+    meta.has_thumbnail = meta.has_thumbnail or has_thumb
+
+
+def _add_exif_bytes(blob: bytes, meta: MediaMetadata, prefix: str = "") -> None:
+    """Parse an EXIF block (with or without its ``Exif\\0\\0`` header) and list it."""
+    exif = Image.Exif()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            exif.load(blob if blob.startswith(b"Exif\x00\x00") else b"Exif\x00\x00" + blob)
+        except Exception as err:  # noqa: BLE001
+            meta.notes.append(f"{prefix or 'the '}EXIF block is present but could not be read "
+                              f"({err})")
+            return
+    _add_exif(exif, meta, prefix)
+
+
+def _xmp_coordinate(value: str) -> float | None:
+    """An XMP GPS coordinate (``10,30.5N`` or ``10,30,15N`` or decimal) as decimal degrees."""
+    text = value.strip()
+    if not text:
+        return None
+    sign = -1 if text[-1] in "SWsw" else 1
+    body = text[:-1] if text[-1] in "NSEWnsew" else text
+    try:
+        parts = [float(x) for x in body.split(",")]
+    except ValueError:
+        return None
+    deg = sum(v / 60 ** i for i, v in enumerate(parts[:3]))
+    return sign * deg if math.isfinite(deg) else None
+
+
+def _add_xmp(packet: bytes, meta: MediaMetadata, group: str = "XMP") -> None:
+    """Parse an XMP packet safely and list each property (see :mod:`.xmp`)."""
+    from .xmp import parse_xmp
+
+    if meta.xmp is None:
+        meta.xmp = packet
+    items, problem = parse_xmp(packet)
+    if problem:
+        meta.notes.append(problem)
+        meta.tags.append(Tag(group, "XMP packet", f"{len(packet)} bytes that could not be read "
+                                                  "(may hold any of the fields above)"))
+        return
+    lat = lon = None
+    for name, value in items:
+        meta.tags.append(Tag(group, name, value))
+        local = name.rsplit("/", 1)[-1]
+        if local.endswith(":GPSLatitude"):
+            lat = _xmp_coordinate(value)
+        elif local.endswith(":GPSLongitude"):
+            lon = _xmp_coordinate(value)
+    if lat is not None and lon is not None:
+        meta.add_position(group, GpsPosition(lat, lon))
+    if not items:
+        meta.tags.append(Tag(group, "XMP packet", f"{len(packet)} bytes, no properties"))
+
+
+def _add_iptc(items: list[tuple[str, str]], meta: MediaMetadata) -> None:
+    """List IPTC datasets."""
+    meta.tags += [Tag("IPTC", name, value) for name, value in items]
+
+
+def _add_icc(profile: bytes, meta: MediaMetadata) -> None:
+    """List the free-text tags of a colour profile."""
+    from .icc import describe, header_items
+
+    for name, text in describe(profile):
+        meta.tags.append(Tag("ICC profile", name, text))
+    for name, text in header_items(profile):
+        meta.tags.append(Tag("ICC profile", name, text))
+
+
+_XMP_ID = b"http://ns.adobe.com/xap/1.0/\x00"
+_XMP_EXT_ID = b"http://ns.adobe.com/xmp/extension/\x00"
+_APP_NAMES = {0xE2: "APP2", 0xE3: "APP3", 0xE4: "APP4", 0xE5: "APP5", 0xE6: "APP6",
+              0xE7: "APP7", 0xE8: "APP8", 0xE9: "APP9", 0xEA: "APP10", 0xEB: "APP11",
+              0xEC: "APP12", 0xED: "APP13", 0xEF: "APP15"}
+
+
+def _read_jpeg(data: bytes, meta: MediaMetadata) -> None:
+    """Every segment of a JPEG: each APP1 (EXIF, XMP, extended XMP), APP13 IPTC, ICC, COM."""
+    from .iptc import iptc_from_app13
+
+    layout = jpeg_layout(data, meta.path)
+    exif_count = 0
+    icc_parts: list[tuple[int, bytes]] = []
+    extended: dict[bytes, dict[int, bytes]] = {}
+    for seg in layout.segments:
+        payload = data[seg.start + 4:seg.end]
+        if seg.marker == 0xE1 and payload.startswith(b"Exif\x00\x00"):
+            exif_count += 1
+            _add_exif_bytes(payload, meta, "" if exif_count == 1 else
+                            f"EXIF block {exif_count} ")
+            if exif_count == 2:
+                meta.notes.append("the file holds more than one EXIF block; programs that read "
+                                  "only the first one miss the others")
+        elif seg.marker == 0xE1 and payload.startswith(_XMP_ID):
+            _add_xmp(payload[len(_XMP_ID):], meta)
+        elif seg.marker == 0xE1 and payload.startswith(_XMP_EXT_ID):
+            body = payload[len(_XMP_EXT_ID):]
+            if len(body) > 40:
+                offset = int.from_bytes(body[36:40], "big")
+                extended.setdefault(body[:32], {})[offset] = body[40:]
+        elif seg.marker == 0xE1:
+            ident = payload[:40].split(b"\x00", 1)[0].decode("latin-1", "replace")
+            meta.tags.append(Tag("JPEG APP1", f"APP1 {ident!r}", f"{len(payload)} bytes of "
+                                 "unrecognised data (it may hold anything)"))
+        elif seg.marker == 0xE2 and payload.startswith(b"ICC_PROFILE\x00"):
+            icc_parts.append((payload[12] if len(payload) > 12 else 0, payload[14:]))
+        elif seg.marker == 0xED:
+            items = iptc_from_app13(payload)
+            _add_iptc(items, meta)
+            if not items:
+                meta.tags.append(Tag("IPTC", "APP13", f"{len(payload)} bytes (Photoshop data; "
+                                                      "can hold captions, names, places)"))
+        elif seg.marker == 0xFE:
+            meta.tags.append(Tag("JPEG comment", "COM", _text(payload)))
+        elif seg.marker in _APP_NAMES and not (seg.marker == 0xE2 and payload.startswith(
+                (b"MPF\x00", b"FPXR"))):
+            ident = payload[:40].split(b"\x00", 1)[0].decode("latin-1", "replace")
+            meta.tags.append(Tag("JPEG segment", f"{_APP_NAMES[seg.marker]} {ident!r}",
+                                 f"{len(payload)} bytes of application data (it may hold "
+                                 "anything)"))
+    for parts in extended.values():
+        _add_xmp(b"".join(parts[k] for k in sorted(parts)), meta, "XMP (extended)")
+    if icc_parts:
+        _add_icc(b"".join(p for _, p in sorted(icc_parts, key=lambda x: x[0])), meta)
+    if layout.trailing:
+        meta.notes.append(f"{layout.trailing} bytes follow the end of the image (such "
+                          "trailers can hold extra images with their own metadata)")
+
+
+def _read_png(data: bytes, meta: MediaMetadata) -> None:
+    """Every chunk of a PNG: eXIf, text chunks (with XMP and raw profiles), iCCP, tIME, others."""
+    import zlib
+
+    from . import png
+    from .iptc import iptc_records
+
+    parts = png.chunks(data, meta.path)
+    for c in parts:
+        if c.type == b"eXIf":
+            _add_exif_bytes(c.data, meta)
+        elif c.type == b"iCCP":
+            try:
+                _add_icc(zlib.decompressobj().decompress(c.data.partition(b"\0")[2][1:], 1 << 24),
+                         meta)
+            except zlib.error:
+                meta.notes.append("the colour profile chunk is damaged")
+        elif c.type == b"tIME" and len(c.data) == 7:
+            y, mo, d, h, mi, sec = int.from_bytes(c.data[:2], "big"), *c.data[2:7]
+            meta.tags.append(Tag("PNG chunk", "tIME",
+                                 f"{y:04d}-{mo:02d}-{d:02d} {h:02d}:{mi:02d}:{sec:02d}"))
+        elif c.type and c.type not in png.KEEP and c.type not in png.TEXT_CHUNKS:
+            meta.tags.append(Tag("PNG chunk", c.name, f"{len(c.data)} bytes of private or "
+                                                      "unknown data (it may hold anything)"))
+    for _ctype, key, text in png.text_items(parts):
+        if key == "XML:com.adobe.xmp":
+            _add_xmp(text.encode("utf-8"), meta)
+        elif key.startswith("Raw profile type "):
+            blob = _raw_profile(text)
+            kind = key[len("Raw profile type "):].lower()
+            if blob and kind in ("exif", "app1"):
+                _add_exif_bytes(blob[blob.find(b"Exif"):] if b"Exif" in blob[:16] else blob,
+                                meta, "PNG raw profile ")
+            elif blob and kind == "iptc":
+                _add_iptc(iptc_records(blob[blob.find(b"\x1c"):]), meta)
+            elif blob and kind == "xmp":
+                _add_xmp(blob, meta)
+            else:
+                meta.tags.append(Tag("PNG text", key, f"{len(text)} characters of encoded data"))
+        else:
+            meta.tags.append(Tag("PNG text", key, _text(text)))
+    trailing = png.trailing_bytes(parts)
+    if trailing:
+        meta.notes.append(f"{trailing} bytes follow the end of the image")
+
+
+def _raw_profile(text: str) -> bytes | None:
+    """Decode ImageMagick's "Raw profile type" text (name, length, then hex digits)."""
+    lines = text.strip().split("\n", 2)
+    if len(lines) < 3:
+        return None
+    try:
+        return bytes.fromhex("".join(lines[2].split()))
+    except ValueError:
+        return None
+
+
+def _read_webp(data: bytes, meta: MediaMetadata) -> None:
+    """Every chunk of a WebP: EXIF, XMP, ICCP, and any chunk that is not part of the picture."""
+    from .webp import IMAGE_CHUNKS, riff_chunks
+
+    for fourcc, body in riff_chunks(data, meta.path):
+        if fourcc == b"EXIF":
+            _add_exif_bytes(body, meta)
+        elif fourcc == b"XMP ":
+            _add_xmp(body, meta)
+        elif fourcc == b"ICCP":
+            _add_icc(body, meta)
+        elif fourcc not in IMAGE_CHUNKS:
+            name = fourcc.decode("latin-1", "replace")
+            meta.tags.append(Tag("WebP chunk", name.strip(), f"{len(body)} bytes of private or "
+                                                             "unknown data (it may hold anything)"))
+
+
+def _read_tiff(img: Image.Image, meta: MediaMetadata) -> None:
+    """A TIFF's tags, its EXIF and GPS directories, XMP, IPTC and ICC."""
+    from .iptc import iptc_records, photoshop_resources
+
+    _add_exif(img.getexif(), meta)
+    tag_v2 = getattr(img, "tag_v2", {})
+    if _XMP_TIFF_TAG in tag_v2:
+        value = tag_v2[_XMP_TIFF_TAG]
+        _add_xmp(value if isinstance(value, bytes) else str(value).encode("utf-8"), meta)
+    if _IPTC_TIFF_TAG in tag_v2:
+        raw = tag_v2[_IPTC_TIFF_TAG]
+        raw = raw if isinstance(raw, bytes) else bytes(raw) if isinstance(raw, tuple) else b""
+        items = iptc_records(raw)
+        _add_iptc(items, meta)
+        if not items:
+            meta.tags.append(Tag("IPTC", f"TIFF tag {_IPTC_TIFF_TAG}",
+                                 "present (can hold captions, names, places)"))
+    if _PHOTOSHOP_TIFF_TAG in tag_v2:
+        raw = tag_v2[_PHOTOSHOP_TIFF_TAG]
+        if isinstance(raw, bytes):
+            for rid, block in photoshop_resources(raw):
+                if rid == 0x0404:
+                    _add_iptc(iptc_records(block), meta)
+        meta.tags.append(Tag("IPTC", f"TIFF tag {_PHOTOSHOP_TIFF_TAG}",
+                             "Photoshop data present (can hold captions, names, places)"))
+    icc_profile = img.info.get("icc_profile")
+    if icc_profile:
+        _add_icc(icc_profile, meta)
 
 
 def _read_containers(img: Image.Image, fmt: str, meta: MediaMetadata, data: bytes) -> None:
-    """Format-specific places: JPEG COM/APP13 and trailers, PNG text chunks, XMP, IPTC."""
-    info = img.info
-    xmp = info.get("xmp") or info.get("XML:com.adobe.xmp")
-    tag_v2 = getattr(img, "tag_v2", None)
-    if fmt == "TIFF" and tag_v2 is not None:
-        xmp = xmp or tag_v2.get(_XMP_TIFF_TAG)
-        for tag_id in (_IPTC_TIFF_TAG, _PHOTOSHOP_TIFF_TAG):
-            if tag_id in tag_v2:
-                meta.tags.append(Tag("IPTC/Photoshop", f"TIFF tag {tag_id}",
-                                     "present (can hold captions, names, places)"))
-    if xmp:
-        meta.xmp = xmp.encode("utf-8") if isinstance(xmp, str) else bytes(xmp)
-        meta.tags.append(Tag("XMP", "XMP packet", f"{len(meta.xmp)} bytes (can repeat any of "
-                                                  "the fields above, and more)"))
+    """Read every place metadata can live in this format."""
     if fmt == "JPEG":
-        for marker, seg in getattr(img, "applist", []):
-            if marker == "COM":
-                meta.tags.append(Tag("JPEG comment", "COM", _text(seg)))
-            elif marker == "APP13":
-                meta.tags.append(Tag("IPTC/Photoshop", "APP13", f"{len(seg)} bytes (can hold "
-                                                                "captions, names, places)"))
-        layout = jpeg_layout(data, meta.path)
-        if layout.trailing:
-            meta.notes.append(f"{layout.trailing} bytes follow the end of the image (such "
-                              "trailers can hold extra images with their own metadata)")
-    if fmt == "PNG":
-        for key, value in getattr(img, "text", {}).items():
-            if key in ("XML:com.adobe.xmp", "Raw profile type exif"):
-                continue
-            meta.tags.append(Tag("PNG text", key, _text(value)))
+        _read_jpeg(data, meta)
+    elif fmt == "PNG":
+        _read_png(data, meta)
+    elif fmt == "WEBP":
+        _read_webp(data, meta)
+    elif fmt == "TIFF":
+        _read_tiff(img, meta)
+    elif fmt == "HEIF":
+        from .heif import read_heif_extras
+
+        read_heif_extras(img, meta)
