@@ -119,7 +119,7 @@ def test_missing_quiz_bank() -> None:
 def test_shipped_quiz_banks_teach(name: str) -> None:
     """Every shipped question: the right answer passes; each wrong one gets its own lesson."""
     quiz = load_quiz(name)
-    assert len(quiz.questions) >= 5
+    assert len(quiz.questions) >= 3, "a bank holds at least three questions (a chapter self-check: 3 to 5)"
     for q in quiz.questions.values():
         right = [c for c in q.choices if c.correct]
         assert len(right) == 1

@@ -203,7 +203,7 @@ UNVERIFIED = [r"\bD9\b", r"Caterpillar", r"unlawful killing", r"first Palestinia
               # an all-in settler total of about 700,000 (the 1948 refugee figure, "more than 700,000", is verified)
               r"700,000[^.\n]{0,60}(?:settler|East Jerusalem)|[Ss]ettler[^.\n]{0,80}700,000", r"19 settlements",
               r"(?<!slightly )more than 90\s?%", r"251 hostages", r"13 votes to 2", r"19 January 2025",
-              r"\b925\b", r"deadliest year", r"all lawbreakers", r"\b73 attacks\b", r"\b12 attacks\b",
+              r"\b925\b", r"deadliest year", r"all lawbreakers", r"\b12 attacks\b",
               # facts.md, Unverified (voices, §9–§10)
               r"white-face", r"bypass roads", r"right to resist with arms", r"Nobel",
               r"defender of the year", r"Holds Them Accountable Is a Camera",
