@@ -63,7 +63,7 @@ def describe(profile: bytes) -> list[tuple[str, str]]:
     found = []
     for sig, offset, size in _tags(profile):
         if sig in TEXT_TAGS:
-            text = _decode_text(profile[offset:offset + size])
+            text = (_decode_text(profile[offset:offset + size]) or "").strip()
             if text:
                 found.append((TEXT_TAGS[sig], text))
     return found

@@ -32,6 +32,7 @@ SUPPORTED: dict[str, tuple[str, tuple[str, ...]]] = {
     "PNG": ("PNG", (".png",)),
     "TIFF": ("TIFF", (".tif", ".tiff")),
     "WEBP": ("WebP", (".webp",)),
+    "HEIF": ("HEIF/HEIC", (".heic", ".heif", ".hif")),
 }
 
 LOCATION = "Location (GPS)"
@@ -239,6 +240,7 @@ DEFAULT_MAX_PIXELS = 150_000_000
 #: ISO base media ``ftyp`` brands of HEIF/HEIC/AVIF still images.
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1",
                b"avif", b"avis"}
+_AVIF_BRANDS = {b"avif", b"avis"}
 
 
 def sniff_heif(head: bytes) -> bool:
@@ -271,9 +273,14 @@ def identify(path: str | os.PathLike[str], *, max_pixels: int = DEFAULT_MAX_PIXE
     p = Path(path)
     if data is None:
         data = read_input(p)
-    if sniff_heif(data[:64]) and "HEIF" not in SUPPORTED:
-        raise UnsupportedFormatError(f"{p}: is a HEIF/HEIC image (the iPhone's default); "
-                                     "supported formats are JPEG, PNG, TIFF and WebP")
+    if sniff_heif(data[:64]):
+        from . import heif
+
+        if data[8:12] in _AVIF_BRANDS or not heif.AVAILABLE:
+            raise UnsupportedFormatError(
+                f"{p}: is an {'AVIF' if data[8:12] in _AVIF_BRANDS else 'HEIF'} image, which "
+                "this installation cannot read; supported formats are "
+                f"{', '.join(v[0] for v in SUPPORTED.values())}")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         limit = Image.MAX_IMAGE_PIXELS

@@ -203,6 +203,11 @@ def scrub(src: str | os.PathLike[str], dst: str | os.PathLike[str], *,
         leftovers.append("the compressed image data differs from the original's")
     if fmt == "PNG" and png.raw_pixels(new_bytes) != png.raw_pixels(data):
         leftovers.append("the pixels differ from the original's")
+    if fmt == "HEIF":
+        from .heif import decoded_pixels
+
+        if decoded_pixels(new_bytes) != decoded_pixels(data):
+            leftovers.append("the decoded picture differs from the original's")
     if leftovers:
         raise ScrubCheckError(
             f"{dst_p}: the independent check found metadata that should have been removed, so "
@@ -608,7 +613,7 @@ def find_leftovers_in(data: bytes, fmt: str, *, keep_timestamps: bool = False) -
                   if c.type and c.type not in allowed]
         if png.trailing_bytes(parts):
             found.append("container: bytes after the PNG's end")
-    if fmt in ("JPEG", "PNG", "WEBP", "TIFF"):
+    if fmt in ("JPEG", "PNG", "WEBP", "TIFF", "HEIF"):
         found += _pillow_leftovers(data, fmt, keep_timestamps)
     return found
 
