@@ -75,6 +75,7 @@ def test_the_short_route_has_six_sessions_with_activity_self_check_and_key_point
     for block in blocks:
         title = block.splitlines()[0]
         assert "**Activity.**" in block and "**Self-check.**" in block, title
+        assert re.search(r"\*\*Debrief\.\*\*.*?\n\n1\. ", block, re.S), f"{title}: numbered debrief questions"
         assert block.count(":class: key-points") == 1, f"{title}: one key-points handout"
         assert "{cite}" in block, f"{title}: key points cite their sources"
 
@@ -199,6 +200,7 @@ def test_essentials_packs_and_one_page_key_points(packs: Path, number: int) -> N
     title = make_packs.essentials_sessions()[number - 1]
     texts = _texts(packs / f"pack-essentials-{number}.pdf")
     assert _norm(f"session pack: {title}") in _norm(texts[0])
+    assert "debrief questions" in _norm(" ".join(texts))
     key_points = packs / f"key-points-{number}.pdf"
     assert len(PdfReader(str(key_points)).pages) == 1, "the key-points handout must fit on one page"
     assert _norm("key points: " + title.split(": ", 1)[1]) in _norm(_texts(key_points)[0])

@@ -239,8 +239,9 @@ _ASSEMBLE = """async ({entries, parts, refsUrl, course, edition}) => {
   body.className = "print-course bd-article";
   const titlePage = document.createElement("section");
   titlePage.className = "print-title-page";
-  titlePage.innerHTML = "<h1></h1><p class='lead'></p><p></p>";
-  titlePage.querySelector("h1").textContent = course;
+  // Not a heading: the book's own first page carries the course title as its heading and bookmark.
+  titlePage.innerHTML = "<p class='print-title'></p><p class='lead'></p><p></p>";
+  titlePage.querySelector(".print-title").textContent = course;
   titlePage.querySelector(".lead").textContent = "An open course on the International Solidarity "
       + "Movement: its principles, nonviolent direct action and documentation.";
   titlePage.querySelector("p:last-child").textContent = edition;

@@ -36,6 +36,7 @@
     var prefix = opts.prefix || "";
     var index = opts.pageIndex || null;
     var back = el("section", "print-back");
+    root.appendChild(back);  // inside root, so citations in moved solutions are found too
 
     // Ids get the chapter's prefix in the whole-course document, so they stay unique.
     if (prefix) {
@@ -68,7 +69,7 @@
       key.appendChild(el("p", "", "Try every question before you look here."));
       answers.forEach(function (a) {
         var p = el("p", "print-answer");
-        p.appendChild(el("strong", "", "Question " + a[0] + ": " + a[1] + ". "));
+        p.appendChild(el("strong", "", "Question " + a[0] + ": " + a[1] + (/[.!?]$/.test(a[1]) ? " " : ". ")));
         p.appendChild(document.createTextNode(a[2]));
         key.appendChild(p);
       });
@@ -116,14 +117,16 @@
       back.appendChild(list);
     }
 
-    if (back.childNodes.length) root.appendChild(back);
-
     // Page text that only makes sense on the site.
-    root.querySelectorAll("p").forEach(function (p) {
-      if (/^Choose an answer to see (its )?feedback/.test(p.textContent.trim())) {
-        p.textContent = "Answer each question on paper first, then compare your answers with the answer key at the end.";
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var siteOnly = /(Choose|Pick|Select) an answer to see (its |the )?feedback( on it)?\.?/g;
+    for (var t = walker.nextNode(); t; t = walker.nextNode()) {
+      if (siteOnly.test(t.nodeValue)) {
+        t.nodeValue = t.nodeValue.replace(siteOnly,
+          "Answer each question on paper first, then check the answer key at the end.");
       }
-    });
+      siteOnly.lastIndex = 0;
+    }
 
     // 4. Links and images.
     root.querySelectorAll("a[href]").forEach(function (a) {
@@ -155,6 +158,7 @@
       if (src && !/^data:/.test(src)) img.setAttribute("src", new URL(src, opts.pageUrl).href);
     });
 
+    if (!back.childNodes.length) back.remove();
     return {questions: qn, references: ids.length, solutions: sols.length};
   }
 
