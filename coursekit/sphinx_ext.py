@@ -467,8 +467,44 @@ def _valid_redirect_page(app: Sphinx, exception: Exception | None) -> None:
     tmp.replace(index)
 
 
+_FOOTER_LINK = re.compile(r'<a class="course-footer-link" data-doc="([^"]+)">')
+
+
+def _footer_links(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Give the footer's ``data-doc`` links a relative href on every page (works from disk too).
+
+    The footer text comes from ``_config.yml`` and is the same on every page, so its links name
+    a document, and this handler turns each into a link relative to the page being written.
+    A link to a document this edition does not build is left as plain text.
+    """
+    footer = context.get("theme_extra_footer")
+    if not footer or "course-footer-link" not in footer:
+        return
+    pathto = context["pathto"]
+
+    def link(m: re.Match[str]) -> str:
+        doc = m.group(1)
+        if doc not in app.env.all_docs:
+            return '<a class="course-footer-link">'
+        return f'<a class="course-footer-link" href="{pathto(doc)}">'
+
+    context["theme_extra_footer"] = _FOOTER_LINK.sub(link, footer)
+
+
+# --- Languages (Arabic edition helper): all of it lives in coursekit/i18n.py ------------------
+
+def _languages(app: Sphinx) -> None:
+    """The Arabic edition: gettext catalogues checked for untranslated text, ``dir="rtl"``,
+    ``rtl.css`` + the local Arabic font on Arabic pages only, Arabic search, and a language
+    switch with ``hreflang`` links on every page of both editions."""
+    from coursekit.i18n import setup_i18n
+
+    setup_i18n(app)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     _quiet_kernels()
+    _languages(app)
     if os.environ.get("COURSE_EDITION", "learner") == "facilitator":
         app.tags.add("facilitator")
     else:
@@ -478,6 +514,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", _insert_glossary)
     app.connect("html-page-context", _drop_remote_assets, priority=900)
     app.connect("html-page-context", _fix_citations)
+    app.connect("html-page-context", _footer_links)
     app.connect("html-page-context", _externalise_images)
     app.connect("doctree-resolved", _drop_thebe_config, priority=900)
     app.connect("html-page-context", _phone_and_a11y)

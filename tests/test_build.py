@@ -135,3 +135,17 @@ def test_offline_copy_is_complete_and_works_from_disk(built_html: Path, tmp_path
 def test_unused_theme_assets_are_not_shipped(built_html: Path) -> None:
     assert not (built_html / "_static" / "scripts" / "fontawesome.js").exists()
     assert not list(built_html.glob("_static/**/*.map"))
+
+
+def test_every_page_footer_links_to_about_this_course(built_html: Path) -> None:
+    """The footer's About link is a real relative link on every page (no script needed)."""
+    about = (built_html / "appendices" / "about.html").resolve()
+    assert about.is_file(), "appendices/about.html was not built"
+    bad = []
+    for page in built_html.rglob("*.html"):
+        if {"_static", "_sources", "reports"} & set(page.parts) or page.name == "index.html":
+            continue
+        m = re.search(r'<a class="course-footer-link" href="([^"]+about\.html)">About this course', page.read_text())
+        if not m or (page.parent / m.group(1)).resolve() != about:
+            bad.append(page.relative_to(built_html).as_posix())
+    assert not bad, f"pages whose footer lacks a working About link: {bad}"
