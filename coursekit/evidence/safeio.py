@@ -141,6 +141,39 @@ def write_new(path: str | os.PathLike[str], data: bytes | Callable[[int], None],
     return p
 
 
+def new_temp_path(final: str | os.PathLike[str]) -> Path:
+    """A temporary name in the same folder as ``final``, for a tool that writes by path.
+
+    Publish it with :func:`commit_temp`; delete it (``unlink(missing_ok=True)``) otherwise.
+    """
+    p = Path(final)
+    return p.parent / f".{p.stem}.{os.getpid()}.partial{p.suffix}"
+
+
+def commit_temp(tmp: Path, final: str | os.PathLike[str]) -> Path:
+    """Flush a finished temporary file to disk and link it into place under ``final``.
+
+    Never overwrites (:class:`OutputRefusedError` if ``final`` appeared meanwhile);
+    the temporary name is left for the caller to remove.
+    """
+    p = Path(final)
+    try:
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            _fsync(fd)
+        finally:
+            os.close(fd)
+        _fault("link")
+        os.link(tmp, p)
+    except FileExistsError:
+        raise OutputRefusedError(f"{p}: already exists; nothing was overwritten") from None
+    except OSError as err:
+        raise OutputRefusedError(f"{p}: cannot be written ({os_reason(err)}); "
+                                 "nothing was left behind") from None
+    _fsync_folder(p.parent)
+    return p
+
+
 def _unlink_quietly(p: Path) -> None:
     """Remove a temporary file if it is there."""
     with contextlib.suppress(OSError):

@@ -120,7 +120,7 @@ class ScrubResult:
 
     def summary(self) -> str:
         """A readable account of the scrub."""
-        lines = [f"Wrote {self.output} (a new {SUPPORTED[self.format][0]} file); "
+        lines = [f"Wrote {self.output} (a new {SUPPORTED.get(self.format, (self.format,))[0]} file); "
                  f"{self.source} was not changed.",
                  f"Image data: {self.image_data}."]
         if self.removed:
