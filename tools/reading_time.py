@@ -47,7 +47,13 @@ def main(argv: list[str] | None = None) -> int:
         first = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
         src = "".join(first["source"])
         sentence = f"Reading time: about {want} minutes."
-        src = STATED.sub(sentence, src) if STATED.search(src) else src.rstrip("\n") + f"\n\n*{sentence}*"
+        if STATED.search(src):
+            src = STATED.sub(sentence, src)
+        else:  # end the chapter's opening paragraph (the one after "# Title") with the sentence
+            paras = src.split("\n\n")
+            i = 1 if len(paras) > 1 and paras[0].startswith("# ") else 0
+            paras[i] = paras[i].rstrip() + " " + sentence
+            src = "\n\n".join(paras)
         first["source"] = src.splitlines(keepends=True)
         tmp = page.path.with_suffix(".ipynb.tmp")
         tmp.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
