@@ -99,7 +99,7 @@ def test_scrub_keeps_every_packet_and_drops_the_metadata(videos: dict[str, Path]
     out = tmp_path / f"public.{kind}"
     result = scrub(src, out)
     assert sha256_file(src) == before
-    assert "not re-encoded" in result.image_data and "packets copied byte for byte" in result.image_data
+    assert "not re-encoded" in result.image_data and "copied byte for byte" in result.image_data
     assert frame_md5(out) == frame_md5(src) and len(frame_md5(src)) > 10
     meta = read_metadata(out)
     assert meta.gps is None and meta.revealing() == {}, meta.summary()
@@ -135,10 +135,10 @@ def test_scrub_video_refusals(videos: dict[str, Path], tmp_path: Path,
 
 
 def test_hashing_a_large_video_stays_flat_in_memory(tmp_path: Path) -> None:
-    """A 256 MiB sparse file hashes with memory near one 1 MiB chunk."""
+    """A 64 MiB sparse file hashes with memory near one 1 MiB chunk."""
     big = tmp_path / "big.mp4"
     with open(big, "wb") as f:
-        f.truncate(256 * 1024 * 1024)
+        f.truncate(64 * 1024 * 1024)
     tracemalloc.start()
     try:
         sha256_file(big)
