@@ -214,6 +214,14 @@ def solution_title_text(exercise_title: str) -> str:
     return f"{SOLUTION_TITLE}: {name}" if name else SOLUTION_TITLE
 
 
+def _bold_lead(exercise: nodes.Element) -> str:
+    """The bold words an exercise opens with ("**The microphone.** After…" gives "The microphone")."""
+    para = next(iter(exercise.findall(nodes.paragraph)), None)
+    if para is None or not para.children or not isinstance(para.children[0], nodes.strong):
+        return ""
+    return para.children[0].astext().strip().strip('"“”').rstrip(".:").strip('"“”')
+
+
 def _retitle_solutions(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Give every worked solution the title "Try it first, then open: <exercise>".
 
@@ -244,6 +252,10 @@ def _retitle_solutions(app: Sphinx, doctree: nodes.document, docname: str) -> No
                 label = app.config.numfig_format.get("exercise", "Exercise %s")
                 numbered = label % number if number else label.replace("%s", "").strip()
                 exercise = f"{numbered} {exercise}".strip()
+            if "(" not in exercise:  # untitled exercise: name it by its bold opening words
+                lead = _bold_lead(target)
+                if lead:
+                    exercise = f"{exercise} ({lead})".strip()
         title = nodes.title("", solution_title_text(exercise))
         title.parent = node
         node.children[0] = title

@@ -52,6 +52,18 @@ def test_solutions_show_in_both_editions_under_try_it_first(facilitator: Path, b
                 assert "Solution to" not in text
 
 
+def test_untitled_exercise_is_named_by_its_bold_opening() -> None:
+    from docutils import nodes
+
+    from coursekit.sphinx_ext import _bold_lead
+
+    named = nodes.container("", nodes.paragraph("", "", nodes.strong("", '"That post hurt me."'),
+                                                nodes.Text(" After your trip…")))
+    assert _bold_lead(named) == "That post hurt me"
+    plain = nodes.container("", nodes.paragraph("", "Write three sentences about the first campaign."))
+    assert _bold_lead(plain) == ""
+
+
 def test_solution_title_names_the_exercise() -> None:
     assert solution_title_text("Exercise 3 (Who decides?)") == "Try it first, then open: Exercise 3 (Who decides?)"
     assert solution_title_text("  ") == SOLUTION_TITLE

@@ -119,11 +119,10 @@
 
     // Page text that only makes sense on the site.
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    var siteOnly = /(Choose|Pick|Select) an answer to see (its |the )?feedback( on it)?\.?/g;
+    var siteOnly = /(Choose|Pick|Select) an answer to see (its |the )?feedback( on it)?/g;
     for (var t = walker.nextNode(); t; t = walker.nextNode()) {
-      if (siteOnly.test(t.nodeValue)) {
-        t.nodeValue = t.nodeValue.replace(siteOnly,
-          "Answer each question on paper first, then check the answer key at the end.");
+      if (siteOnly.test(t.nodeValue)) {  // the sentence's own punctuation follows
+        t.nodeValue = t.nodeValue.replace(siteOnly, "Answer on paper first, then check the answer key at the end");
       }
       siteOnly.lastIndex = 0;
     }
