@@ -2,8 +2,9 @@
 
 Tools:
 
-- ``evidence`` — the evidence toolkit (hashes, custody logs, photo metadata,
-  scrubbing, incident reports); see :mod:`coursekit.evidence.cli`.
+- ``evidence`` — the evidence toolkit (hashes, custody logs, photo and video
+  metadata, scrubbing, incident reports); see :mod:`coursekit.evidence.cli`. It is
+  also installed as the console command ``evidence``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m coursekit",
         description="Helper tools of the Solidarity in Practice course.",
-        epilog="Run 'python -m coursekit evidence --help' for the evidence toolkit.")
+        epilog="Run 'python -m coursekit evidence --help' (or 'evidence --help') for the "
+               "evidence toolkit.")
     parser.add_argument("tool", choices=["evidence"], help="the tool to run")
     parser.add_argument("args", nargs=argparse.REMAINDER, help="arguments for the tool")
     try:

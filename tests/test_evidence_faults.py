@@ -181,6 +181,9 @@ def test_permission_denied_input_is_3_and_output_is_6(tmp_path: Path,
     locked = shared_folder / "locked"
     locked.mkdir()
     locked.chmod(0o555)
+    CustodyLog.create(shared_folder / "ro.jsonl", clock=fixed_clock(START))
+    (shared_folder / "ro.jsonl").chmod(0o444)
+    log_before = (shared_folder / "ro.jsonl").read_bytes()
     cases = [
         (["hash", str(secret)], ExitCode.BAD_INPUT),
         (["meta", str(secret)], ExitCode.BAD_INPUT),
@@ -190,6 +193,8 @@ def test_permission_denied_input_is_3_and_output_is_6(tmp_path: Path,
         (["scrub", str(readable), str(locked / "out.jpg")], ExitCode.OUTPUT_REFUSED),
         (["log", "init", str(locked / "c.jsonl")], ExitCode.OUTPUT_REFUSED),
         (["sample", str(locked / "media")], ExitCode.OUTPUT_REFUSED),
+        (["log", "add", str(shared_folder / "ro.jsonl"), str(readable), "--actor", "a",
+          "--action", "b"], ExitCode.OUTPUT_REFUSED),
     ]
     for argv, code in cases:
         proc = subprocess.run([*_unprivileged(), sys.executable, "-m", "coursekit", "evidence",
@@ -198,6 +203,7 @@ def test_permission_denied_input_is_3_and_output_is_6(tmp_path: Path,
         assert proc.returncode == code, (argv, proc.stderr)
         assert "permission denied" in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
     assert os.listdir(locked) == []
+    assert (shared_folder / "ro.jsonl").read_bytes() == log_before
 
 
 # --- broken pipe -------------------------------------------------------------------------
