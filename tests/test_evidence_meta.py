@@ -237,3 +237,20 @@ def test_png_private_chunk_and_compressed_text(fixtures: dict[str, Path]) -> Non
     assert found[("ICC profile", "description")] == "Monitor profile of E. Fiction"
     with Image.open(fixtures["png"]) as img:
         assert img.size == (96, 64)
+
+
+def test_maker_note_texts_are_listed(tmp_path: Path) -> None:
+    """A maker's private block can hide a serial and an owner: its readable text is shown."""
+    note = b"MAKR\x00\x01\x02" + b"SN:CAM-0042-XY\x00\x00\x07" + b"Owner J. Private\x00\xff"
+    exif = piexif.dump({"Exif": {piexif.ExifIFD.MakerNote: note}})
+    p = tmp_path / "maker.jpg"
+    landscape(32, 24).save(p, "JPEG", exif=exif)
+    meta = read_metadata(p)
+    texts = [t.value for t in meta.tags if t.name == "MakerNote text"]
+    assert "SN:CAM-0042-XY" in texts and "Owner J. Private" in texts
+    assert all(t.category == "Device" for t in meta.tags if t.name == "MakerNote text")
+    clean = tmp_path / "clean.jpg"
+    from coursekit.evidence.scrubber import scrub
+
+    scrub(p, clean)
+    assert b"CAM-0042" not in clean.read_bytes()

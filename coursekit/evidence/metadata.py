@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -117,6 +118,8 @@ class Tag:
         """The privacy category of this item."""
         if self.ifd.endswith("GPS"):
             return LOCATION
+        if self.name == "MakerNote text":
+            return DEVICE
         found = category_of(self.name)
         if found == OTHER and self.ifd in _TEXT_GROUPS:
             return _TEXT_GROUPS[self.ifd]
@@ -441,6 +444,22 @@ def _text(value: Any, name: str = "") -> str:
     return str(value)
 
 
+def maker_note_texts(blob: bytes, *, shortest: int = 5, most: int = 30) -> list[str]:
+    """Readable text inside a camera maker's private block (serial numbers, owner names, ...).
+
+    Each maker has its own layout; rather than decode dozens of them, the runs of
+    printable characters are listed, which is where names and serials are kept.
+    """
+    found: list[str] = []
+    for run in re.findall(rb"[\x20-\x7e]{%d,}" % shortest, blob[:1 << 20]):
+        text = run.decode("ascii").strip()
+        if len(text) >= shortest and text not in found and not text.isspace():
+            found.append(text)
+        if len(found) >= most:
+            break
+    return found
+
+
 def _dms(value: Any) -> float:
     """Degrees, minutes, seconds (rationals) to decimal degrees."""
     d, m, s = (float(v) for v in value)
@@ -548,6 +567,9 @@ def _add_exif(exif: Image.Exif, meta: MediaMetadata, prefix: str = "") -> None:
                 continue
             name = names.get(tag_id, f"Tag0x{tag_id:04X}")
             meta.tags.append(Tag(prefix + ifd, name, _text(value, name)))
+            if name == "MakerNote" and isinstance(value, bytes):
+                meta.tags += [Tag(prefix + "MakerNote", "MakerNote text", text)
+                              for text in maker_note_texts(value)]
     if groups[2][1]:
         meta.add_position(prefix + "GPS", _gps_position(groups[2][1]))
     meta.has_thumbnail = meta.has_thumbnail or has_thumb
