@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 PORT   ?= 8000
 
-.PHONY: html facilitator test test-fast serve lab clean bench pdf packs lock venv
+.PHONY: html html-en html-ar gettext facilitator test test-fast serve lab clean bench pdf packs lock venv
 
 venv: $(STAMP)
 
@@ -21,9 +21,32 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## html: build the learner edition into _build/html (notebooks executed, cached)
-html: $(STAMP)
+## html: build the learner edition in English (_build/html) and in Arabic (_build/html/ar/)
+html: html-en
+	$(MAKE) html-ar
+
+html-en: $(STAMP)
 	$(JB) build . -n -W --keep-going
+
+# --- Arabic edition (see coursekit/i18n.py) -------------------------------------------------
+# Its own --path-output, so it keeps its own notebook execution cache; then copied to /ar/.
+AR_OUT := _build/ar
+
+## html-ar: build the Arabic edition (pages in _toc-ar.yml) into _build/ar, copy it to _build/html/ar
+html-ar: $(STAMP)
+	$(BIN)/python -m coursekit.i18n config $(AR_OUT)/_config-ar.yml --language ar
+	$(JB) build . --config $(AR_OUT)/_config-ar.yml --toc _toc-ar.yml --path-output $(AR_OUT) -n -W --keep-going
+	rm -rf _build/html/ar.tmp && mkdir -p _build/html && cp -r $(AR_OUT)/_build/html _build/html/ar.tmp
+	rm -rf _build/html/ar && mv _build/html/ar.tmp _build/html/ar
+
+## gettext: extract every page's text (.pot) and update the .po of each page in _toc-ar.yml
+gettext: $(STAMP)
+	$(BIN)/python -m coursekit.i18n config _build/gettext/_config-pot.yml --language en --execute off
+	$(JB) build . --config _build/gettext/_config-pot.yml --builder custom --custom-builder gettext --path-output _build/gettext
+	rm -rf _build/gettext/ar-pot
+	$(BIN)/python -m coursekit.i18n pots _build/gettext/_build/gettext _build/gettext/ar-pot
+	$(BIN)/sphinx-intl update -p _build/gettext/ar-pot -d locales -l ar -w 0
+	$(BIN)/python -m coursekit.i18n check || true
 
 ## facilitator: build the facilitator edition (solutions and notes) into _build/facilitator/_build/html
 facilitator: $(STAMP)

@@ -1,0 +1,450 @@
+"""Editions in more than one language: one English source, an Arabic edition built from it.
+
+The Arabic edition is built with Sphinx's own gettext workflow:
+
+1. ``make gettext`` extracts every page's text into ``.pot`` templates (the ``gettext``
+   builder, one template per page) and runs ``sphinx-intl update -l ar`` for the pages listed
+   in ``_toc-ar.yml``, so ``locales/ar/LC_MESSAGES/<page>.po`` gains the new or changed text.
+2. A translator fills in the ``msgstr`` entries (see ``translation/glossary-ar.yml``).
+3. ``make html-ar`` builds the edition with ``language = "ar"``; Sphinx compiles the ``.po``
+   files to ``.mo`` at build time (the ``.mo`` files are not committed).
+
+A page joins the Arabic edition when its catalogue is complete and a line is added to
+``_toc-ar.yml``. An untranslated paragraph (a new or changed English ``msgid``, or an entry
+still marked ``fuzzy``) on such a page is reported as a Sphinx warning, so ``-W`` fails the
+build instead of mixing English into the Arabic page.
+
+This module also gives every page of both editions a language switch with ``hreflang``
+links, and marks Arabic pages ``dir="rtl"`` with their own stylesheet and font.
+
+Command line (``python -m coursekit.i18n``), exit codes 0 done, 2 bad usage or input,
+3 a file could not be read or written::
+
+    python -m coursekit.i18n config OUT.yml [--language ar|en] [--execute off]
+    python -m coursekit.i18n pots POT_DIR STAGE_DIR      # the Arabic TOC's templates only
+    python -m coursekit.i18n check                        # fuzzy or empty entries in the .po files
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+#: The languages of the learner course: English (the source) and Arabic.
+SOURCE_LANGUAGE = "en"
+LANGUAGES = ("en", "ar")
+#: Languages written right to left.
+RTL_LANGUAGES = frozenset({"ar"})
+#: Where each edition is published, relative to the English site's root.
+EDITION_PREFIX = {"en": "", "ar": "ar/"}
+#: Each edition's table of contents.
+TOC_FILE = {"en": "_toc.yml", "ar": "_toc-ar.yml"}
+#: The name of each language in that language (the switch's visible text).
+LANGUAGE_NAME = {"en": "English", "ar": "العربية"}
+HOME_PAGE = "intro"
+LOCALE_DIR = "locales"
+
+#: Interface strings of the course's own (not the theme's) that depend on the language.
+UI_STRINGS: dict[str, dict[str, str]] = {
+    "ar": {
+        "title": "التضامن عمليًا",
+        "switch_label": "اللغة",
+        "switch_text": "English",
+        "missing_note": "هذه الصفحة لم تُترجم بعد؛ الرابط يفتح الصفحة الرئيسية",
+        "code_show": "أظهر الشيفرة",
+        "code_hide": "أخفِ الشيفرة",
+        "quiz_correct": "صحيح.",
+        "quiz_wrong": "ليس تمامًا.",
+        "footer": (
+            "<p>التضامن عمليًا — مقرر مفتوح، مستقل عن حركة التضامن الدولية.\n"
+            '<a class="about-course-link" data-path="../appendices/about.html" hreflang="en">'
+            "عن هذا المقرر (بالإنجليزية)</a>\n"
+            "<noscript>(صفحة «عن هذا المقرر» هي أول صفحات الملاحق في النسخة الإنجليزية.)</noscript>\n"
+            "· المصادر مذكورة في صفحة المراجع.</p>\n"
+        ),
+    },
+    "en": {
+        "switch_label": "Language",
+        "switch_text": "العربية",
+        "missing_note": "this page is not in English yet; the link opens the home page",
+    },
+}
+
+
+class I18nError(ValueError):
+    """A configuration, table of contents or catalogue the Arabic edition needs is unusable."""
+
+
+# --- Editions and their pages --------------------------------------------------------------
+
+def toc_pages(toc: Path) -> list[str]:
+    """Every page (docname, without suffix) a Jupyter Book ``_toc.yml`` lists, root first."""
+    try:
+        data = yaml.safe_load(toc.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise I18nError(f"cannot read {toc}: {exc}") from exc
+    if not isinstance(data, dict) or "root" not in data:
+        raise I18nError(f"{toc}: not a jb-book table of contents (no 'root')")
+    pages = [str(data["root"])]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "file" in node:
+                pages.append(re.sub(r"\.(md|ipynb)$", "", str(node["file"])))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk({k: v for k, v in data.items() if k != "root"})
+    return pages
+
+
+def edition_pages(root: Path, language: str) -> set[str]:
+    """The pages of one language's edition (from its table of contents)."""
+    return set(toc_pages(root / TOC_FILE[language]))
+
+
+def counterpart_href(pagename: str, here: str, there: str, there_pages: Iterable[str]) -> str:
+    """Relative link from page ``pagename`` of edition ``here`` to the same page in ``there``.
+
+    A page the other edition does not have links to that edition's home page instead.
+    Editions sit at ``EDITION_PREFIX`` below the site root (English at the root, Arabic in ``ar/``).
+    """
+    target = pagename if pagename in set(there_pages) else HOME_PAGE
+    depth = pagename.count("/") + EDITION_PREFIX[here].count("/")
+    return "../" * depth + EDITION_PREFIX[there] + target + ".html"
+
+
+# --- Catalogues ----------------------------------------------------------------------------
+
+def catalogue_problems(po_file: Path) -> list[str]:
+    """Problems in one ``.po`` file that would leave English in a translated page.
+
+    Fuzzy entries (translations of an older English text, never used by Sphinx) and entries
+    with an empty ``msgstr`` are reported, one line each, as ``file:line: reason: msgid``.
+    """
+    from babel.messages.pofile import read_po
+
+    try:
+        with po_file.open("rb") as fh:
+            catalog = read_po(fh)
+    except (OSError, ValueError) as exc:
+        raise I18nError(f"cannot read {po_file}: {exc}") from exc
+    problems = []
+    for msg in catalog:
+        if not msg.id:
+            continue
+        text = msg.id if isinstance(msg.id, str) else msg.id[0]
+        short = " ".join(text.split())[:70]
+        line = msg.lineno or 0
+        if msg.fuzzy:
+            problems.append(f"{po_file}:{line}: fuzzy (English changed, translation not yet checked): {short}")
+        elif not (msg.string if isinstance(msg.string, str) else "".join(msg.string)).strip():
+            problems.append(f"{po_file}:{line}: not translated: {short}")
+    return problems
+
+
+def catalogue_for(root: Path, language: str, docname: str) -> Path:
+    """The ``.po`` file of one page (``gettext_compact = False``: one catalogue per page)."""
+    return root / LOCALE_DIR / language / "LC_MESSAGES" / f"{docname}.po"
+
+
+# --- Derived configuration -----------------------------------------------------------------
+
+def edition_config(source: Path, language: str, execute: str | None = None) -> dict[str, Any]:
+    """``_config.yml`` for one language's edition: the English config with the language set.
+
+    Everything else stays as the English edition has it, so there is one source of settings;
+    only the title, the footer and the code-toggle labels are the language's own.
+    """
+    try:
+        config = yaml.safe_load(source.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise I18nError(f"cannot read {source}: {exc}") from exc
+    if language not in LANGUAGES:
+        raise I18nError(f"unknown language {language!r} (expected one of {', '.join(LANGUAGES)})")
+    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx_config["language"] = language
+    if execute is not None:
+        config.setdefault("execute", {})["execute_notebooks"] = execute
+    strings = UI_STRINGS.get(language, {})
+    if "title" in strings:
+        config["title"] = strings["title"]
+        config.setdefault("html", {})["extra_footer"] = strings["footer"] + _footer_script(config)
+        sphinx_config["nb_code_prompt_show"] = strings["code_show"]
+        sphinx_config["nb_code_prompt_hide"] = strings["code_hide"]
+    return config
+
+
+def _footer_script(config: dict[str, Any]) -> str:
+    """The English footer's own script (it sets the About link's address), kept unchanged."""
+    footer = str(config.get("html", {}).get("extra_footer", ""))
+    m = re.search(r"<script>[\s\S]*?</script>", footer)
+    return m.group(0) + "\n" if m else ""
+
+
+# --- Sphinx hooks --------------------------------------------------------------------------
+
+def _config_defaults(app: Any, config: Any) -> None:
+    """One catalogue per page, no machine-specific comments in templates, Arabic search."""
+    config.gettext_compact = False
+    config.gettext_uuid = False
+    config.gettext_location = False  # paths would depend on where the book was built
+    if LOCALE_DIR not in config.locale_dirs:
+        config.locale_dirs = [*config.locale_dirs, LOCALE_DIR]
+
+
+def translated_strings(po_file: Path) -> set[str]:
+    """The usable translations (``msgstr``) of a catalogue: not fuzzy, not empty."""
+    from babel.messages.pofile import read_po
+
+    with po_file.open("rb") as fh:
+        catalog = read_po(fh)
+    return {m.string for m in catalog if m.id and isinstance(m.string, str) and m.string and not m.fuzzy}
+
+
+def untranslated_nodes(doctree: Any, translations: set[str]) -> list[tuple[Any, str]]:
+    """Translatable text the Locale transform left in the source language.
+
+    Sphinx marks each paragraph, title, etc. it translated ``translated``; an image's alt text
+    is replaced without the mark, and the table of contents' captions come already in Arabic
+    from ``_toc-ar.yml``, so text that is one of ``translations`` counts as translated.
+    """
+    from sphinx.util.nodes import extract_messages
+
+    left = []
+    for node, msg in extract_messages(doctree):
+        if not msg.strip() or node.get("translated") or msg in translations:
+            continue
+        left.append((node, msg))
+    return left
+
+
+def _report_untranslated(app: Any, doctree: Any) -> None:
+    """Warn (``-W`` makes it fatal) for each paragraph of a translated page left in English."""
+    if app.config.language == SOURCE_LANGUAGE or app.builder.name == "gettext":
+        return
+    from sphinx.util import logging
+
+    logger = logging.getLogger("coursekit.i18n")
+    docname = app.env.docname
+    po = catalogue_for(Path(app.srcdir), app.config.language, docname)
+    if not po.is_file():
+        logger.warning("%s is in the %s edition but has no catalogue %s (run `make gettext`)",
+                       docname, app.config.language, po.relative_to(app.srcdir),
+                       location=docname, type="i18n", subtype="untranslated")
+        return
+    app.env.note_dependency(str(po))
+    for line in catalogue_problems(po):
+        logger.warning(line.split(": ", 1)[1], location=docname, type="i18n", subtype="untranslated")
+    for node, msg in untranslated_nodes(doctree, translated_strings(po)):
+        logger.warning("not translated (English left in the page): %s", " ".join(msg.split())[:80],
+                       location=node, type="i18n", subtype="untranslated")
+
+
+def _language_switch(app: Any, pagename: str, templatename: str,
+                     context: dict[str, Any], doctree: Any) -> None:
+    """A visible switch and ``<link rel="alternate" hreflang>`` to the other edition's page."""
+    if "facilitator" in app.tags:  # the facilitator edition has no Arabic counterpart yet
+        return
+    here = app.config.language if app.config.language in LANGUAGES else SOURCE_LANGUAGE
+    root = Path(app.srcdir)
+    there = "ar" if here == SOURCE_LANGUAGE else SOURCE_LANGUAGE
+    try:
+        there_pages = edition_pages(root, there)
+    except I18nError:
+        return
+    href = counterpart_href(pagename, here, there, there_pages)
+    exists = pagename in there_pages
+    strings = UI_STRINGS[here]
+    self_href = context["pathto"](pagename) if "pathto" in context else pagename + ".html"
+    if exists:
+        context["metatags"] = context.get("metatags", "") + (
+            f'<link rel="alternate" hreflang="{here}" href="{html.escape(self_href)}">\n'
+            f'<link rel="alternate" hreflang="{there}" href="{html.escape(href)}">\n')
+    switch = (f'<nav class="course-lang-switch" aria-label="{strings["switch_label"]}">'
+              f'<a href="{html.escape(href)}" hreflang="{there}" lang="{there}">{LANGUAGE_NAME[there]}</a>'
+              + ("" if exists else f' <span class="course-lang-note" lang="{there}">'
+                                   f'({html.escape(UI_STRINGS[there]["missing_note"])})</span>')
+              + "</nav>\n")
+    if isinstance(context.get("body"), str):
+        context["body"] = switch + context["body"]
+
+
+_TERM_LINE = re.compile(r"^(\S[^\n]*)$", re.M)
+
+
+def glossary_terms(folder: Path) -> dict[str, str]:
+    """Every glossary term of the English edition, keyed by its lower-case form (as Sphinx
+    stores a ``{term}`` reference's target), with its original spelling."""
+    from coursekit.sphinx_ext import _GLOSSARY_BLOCK
+
+    terms: dict[str, str] = {}
+    for frag in sorted(folder.glob("*.md")):
+        for block in _GLOSSARY_BLOCK.findall(frag.read_text(encoding="utf-8")):
+            for line in _TERM_LINE.findall(block):
+                if not line.startswith((":", "%")):
+                    terms[line.strip().lower()] = line.strip()
+    return terms
+
+
+def english_href(refdoc: str, target_doc: str, anchor: str = "") -> str:
+    """Link from an Arabic page ``refdoc`` (under ``ar/``) to an English edition page."""
+    return "../" * (refdoc.count("/") + 1) + target_doc + ".html" + (f"#{anchor}" if anchor else "")
+
+
+def _link_to_english(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+    """A reference to a page (or glossary term) the Arabic edition does not have yet leads to
+    the English edition's page instead, marked ``course-en-link`` (the stylesheet adds "EN")."""
+    if app.config.language == SOURCE_LANGUAGE or "facilitator" in app.tags:
+        return None
+    from docutils import nodes
+    from sphinx.util import docname_join
+
+    refdoc = node.get("refdoc", env.docname)
+    reftype = node.get("reftype")
+    try:
+        english = edition_pages(Path(app.srcdir), SOURCE_LANGUAGE)
+    except I18nError:
+        return None
+    if reftype == "doc":
+        target = docname_join(refdoc, node["reftarget"])
+        if target not in english:
+            return None
+        href = english_href(refdoc, target)
+    elif reftype == "term":
+        terms = glossary_terms(Path(app.srcdir) / "appendices" / "glossary-terms")
+        term = terms.get(str(node["reftarget"]).lower())
+        if term is None:
+            return None
+        href = english_href(refdoc, "appendices/glossary", "term-" + re.sub(r"\s+", "-", term))
+    else:
+        return None
+    ref = nodes.reference("", "", internal=False, refuri=href, classes=["course-en-link"])
+    ref += contnode
+    return ref
+
+
+def _rtl_assets(app: Any) -> None:
+    """Arabic pages (only they) load ``rtl.css``, which brings the local Noto Naskh Arabic."""
+    if app.config.language in RTL_LANGUAGES:
+        app.add_css_file("rtl.css", priority=900)
+
+
+_HTML_TAG = re.compile(r'<html([^>]*?) lang="([a-z-]+)"')
+
+
+def mark_direction(text: str, language: str) -> str:
+    """Add ``dir="rtl"`` (and the quiz's verdict words) to a right-to-left page's ``<html>`` tag."""
+    if language not in RTL_LANGUAGES or ' dir="' in text[:2000]:
+        return text
+    strings = UI_STRINGS.get(language, {})
+    extra = ' dir="rtl"'
+    if "quiz_correct" in strings:
+        extra += (f' data-quiz-correct="{html.escape(strings["quiz_correct"])}"'
+                  f' data-quiz-wrong="{html.escape(strings["quiz_wrong"])}"')
+    return _HTML_TAG.sub(lambda m: f'<html{m.group(1)} lang="{m.group(2)}"{extra}', text, count=1)
+
+
+def _write_direction(app: Any, exception: Exception | None) -> None:
+    """After the HTML build, mark every page of a right-to-left edition ``dir="rtl"``.
+
+    Sphinx writes ``lang`` but never ``dir`` (sphinx-doc/sphinx#10385).
+    """
+    if exception is not None or app.builder.format != "html" or app.config.language not in RTL_LANGUAGES:
+        return
+    out = Path(app.outdir)
+    for page in out.rglob("*.html"):
+        if "_static" in page.relative_to(out).parts:
+            continue
+        text = page.read_text(encoding="utf-8")
+        marked = mark_direction(text, app.config.language)
+        if marked != text:
+            tmp = page.with_suffix(".html.tmp")
+            tmp.write_text(marked, encoding="utf-8")
+            tmp.replace(page)
+
+
+def setup_i18n(app: Any) -> None:
+    """Register the language hooks (called from :func:`coursekit.sphinx_ext.setup`)."""
+    from coursekit import search_ar
+
+    search_ar.register()
+    app.connect("config-inited", _config_defaults)
+    app.connect("builder-inited", _rtl_assets)
+    app.connect("doctree-read", _report_untranslated)
+    app.connect("html-page-context", _language_switch)
+    app.connect("missing-reference", _link_to_english)
+    app.connect("build-finished", _write_direction, priority=300)  # before the minifier and zip
+
+
+# --- Command line --------------------------------------------------------------------------
+
+def _write_yaml(data: dict[str, Any], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    tmp.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+    tmp.replace(out)
+
+
+def stage_templates(pot_dir: Path, stage: Path, pages: Iterable[str]) -> list[Path]:
+    """Copy the ``.pot`` templates of ``pages`` from ``pot_dir`` into ``stage`` (same layout)."""
+    copied = []
+    for page in pages:
+        src = pot_dir / f"{page}.pot"
+        if not src.is_file():
+            raise I18nError(f"no template {src} for page {page} (did the gettext build run?)")
+        dst = stage / f"{page}.pot"
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.write_bytes(src.read_bytes())
+        copied.append(dst)
+    return copied
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m coursekit.i18n", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_config = sub.add_parser("config", help="write an edition's _config.yml")
+    p_config.add_argument("out", type=Path)
+    p_config.add_argument("--language", default="ar")
+    p_config.add_argument("--execute", choices=["off", "cache", "force", "auto"])
+    p_pots = sub.add_parser("pots", help="stage the templates of the pages in _toc-ar.yml")
+    p_pots.add_argument("pot_dir", type=Path)
+    p_pots.add_argument("stage", type=Path)
+    sub.add_parser("check", help="list fuzzy or empty entries in the Arabic catalogues")
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return 0 if exc.code == 0 else 2
+    try:
+        if args.command == "config":
+            _write_yaml(edition_config(ROOT / "_config.yml", args.language, args.execute), args.out)
+        elif args.command == "pots":
+            stage_templates(args.pot_dir, args.stage, toc_pages(ROOT / TOC_FILE["ar"]))
+        else:
+            problems = [p for po in sorted((ROOT / LOCALE_DIR / "ar").rglob("*.po"))
+                        for p in catalogue_problems(po)]
+            for line in problems:
+                print(line)
+            return 2 if problems else 0
+    except I18nError as exc:
+        print(f"i18n: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"i18n: {exc}", file=sys.stderr)
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
