@@ -1,0 +1,338 @@
+/* The page's controls: wires the four tools to the forms in
+ * chapters/evidence-lab-browser.md. Nothing leaves the page: files are read with the
+ * File API, results are shown in live regions, and saved copies are offered as
+ * downloads made from memory (blob: links).
+ */
+"use strict";
+var BL = (window.BrowserLab = window.BrowserLab || {});
+
+function $(id) { return document.getElementById(id); }
+function el(tag, text, cls) {
+  var e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+function say(box, nodes) {
+  box.textContent = "";
+  nodes.forEach(function (n) { box.appendChild(typeof n === "string" ? el("p", n) : n); });
+}
+function list(items) {
+  var ul = el("ul");
+  items.forEach(function (t) { ul.appendChild(typeof t === "string" ? el("li", t) : t); });
+  return ul;
+}
+function reason(err) { return err && err.message ? err.message : String(err); }
+async function readBytes(file) { return new Uint8Array(await file.arrayBuffer()); }
+
+var links = {};
+function offer(id, bytes, name, type) {
+  var a = $(id);
+  if (links[id]) URL.revokeObjectURL(links[id]);
+  links[id] = URL.createObjectURL(new Blob([bytes], { type: type }));
+  a.href = links[id];
+  a.download = name;
+  a.hidden = false;
+}
+
+/** Plain words for what each category means for the people in and behind a photo. */
+var WHY = {};
+WHY[BL.LOCATION] = "Where the photo was taken. Anyone with the file can put this on a map.";
+WHY[BL.DEVICE] = "Which phone or camera made it, sometimes with a serial number that links " +
+  "photos to one device and its owner.";
+WHY[BL.PEOPLE] = "Names of the photographer, the owner or people in the picture.";
+WHY[BL.TIME] = "When it was taken or edited, which can place a person somewhere at a moment.";
+WHY[BL.COMMENTS] = "Captions, keywords, notes and profile texts, which may name people or places.";
+WHY[BL.OTHER] = "Technical details about how to show the picture; usually harmless.";
+
+function metaReport(name, meta) {
+  var nodes = [el("p", name + ": " + meta.format + (meta.width ? ", " + meta.width + " × " +
+    meta.height + " pixels" : ""))];
+  var groups = {};
+  meta.items.forEach(function (t) { (groups[t.category] = groups[t.category] || []).push(t); });
+  var revealing = BL.CATEGORIES.filter(function (c) { return c !== BL.OTHER && groups[c]; });
+  if (meta.positions.length) {
+    var seen = {};
+    meta.positions.forEach(function (p) {
+      var text = BL.positionText(p);
+      if (seen[text]) return;
+      seen[text] = true;
+      nodes.push(el("p", "Position: " + text + (p.group === "GPS" ? "" : " (found in " + p.group + ")"),
+        "bl-warning"));
+    });
+  }
+  if (!revealing.length && !meta.positions.length) {
+    nodes.push(el("p", "No location, device, people, time or comment metadata found.", "bl-ok"));
+  } else {
+    nodes.push(el("p", "This photo reveals " + revealing.length + " kind(s) of information " +
+      "besides the picture itself:"));
+  }
+  BL.CATEGORIES.forEach(function (c) {
+    if (!groups[c]) return;
+    var details = el("details");
+    if (c !== BL.OTHER) details.open = true;
+    var summary = el("summary", c + " (" + groups[c].length + ")");
+    details.appendChild(summary);
+    details.appendChild(el("p", WHY[c]));
+    details.appendChild(list(groups[c].map(function (t) {
+      var value = t.value.length > 300 ? t.value.slice(0, 300) + "…" : t.value;
+      return t.name + ": " + value + (t.group === "EXIF" || t.group === "GPS" ? "" : "  [" + t.group + "]");
+    })));
+    details.dataset.category = c;
+    nodes.push(details);
+  });
+  if (meta.hasThumbnail) {
+    nodes.push(el("p", "Thumbnail: the file holds a small preview image. It can show the " +
+      "picture as it was before a crop or blur."));
+  }
+  meta.notes.forEach(function (n) { nodes.push(el("p", "Note: " + n)); });
+  return nodes;
+}
+
+function setupMeta() {
+  var input = $("bl-meta-file"), out = $("bl-meta-out");
+  if (!input) return;
+  input.addEventListener("change", async function () {
+    var file = input.files[0];
+    if (!file) return;
+    say(out, ["Reading " + file.name + "…"]);
+    try {
+      say(out, metaReport(file.name, await BL.readMetadata(await readBytes(file))));
+    } catch (err) {
+      say(out, [el("p", file.name + " could not be read: " + reason(err) + ".", "bl-error")]);
+    }
+  });
+}
+
+function cleanName(name, format) {
+  var dot = name.lastIndexOf(".");
+  var stem = dot > 0 ? name.slice(0, dot) : name;
+  var ext = dot > 0 ? name.slice(dot) : { JPEG: ".jpg", PNG: ".png", WebP: ".webp" }[format];
+  return stem + "-clean" + ext;
+}
+
+function setupScrub() {
+  var input = $("bl-scrub-file"), out = $("bl-scrub-out");
+  if (!input) return;
+  input.addEventListener("change", async function () {
+    var file = input.files[0];
+    $("bl-scrub-save").hidden = true;
+    if (!file) return;
+    say(out, ["Cleaning a copy of " + file.name + "…"]);
+    try {
+      var original = await readBytes(file);
+      var result = await BL.scrubBytes(original);
+      var before = await BL.readMetadata(original);
+      var left = await BL.leftovers(result.format, result.bytes);
+      var same = BL.bytesEqual(BL.imageData(result.format, original), BL.imageData(result.format, result.bytes));
+      if (!same) left.push("the image data differs from the original's");
+      if (left.length) {
+        say(out, [el("p", "The check of the new copy found something that should have gone, so " +
+          "no copy is offered:", "bl-error"), list(left)]);
+        return;
+      }
+      var removed = before.items.filter(function (t) { return t.category !== BL.OTHER; })
+        .map(function (t) { return t.category + ": " + t.name; });
+      if (before.hasThumbnail) removed.push("Thumbnail: embedded preview image");
+      var name = cleanName(file.name, result.format);
+      offer("bl-scrub-save", result.bytes, name, { JPEG: "image/jpeg", PNG: "image/png", WebP: "image/webp" }[result.format]);
+      $("bl-scrub-save").textContent = "Save the cleaned copy (" + name + ", " + BL.humanSize(result.bytes.length) + ")";
+      var nodes = [
+        el("p", "Checked: the new copy holds no location, device, people, time or comment " +
+          "metadata, and its image data is byte for byte the same as the original's (nothing " +
+          "was re-encoded). Your original file was not changed.", "bl-ok"),
+        el("p", removed.length ? "Removed (" + removed.length + "):" : "Removed: nothing revealing was found.")];
+      if (removed.length) nodes.push(list(removed));
+      result.notes.forEach(function (n) { nodes.push(el("p", "Note: " + n)); });
+      nodes.push(el("p", "Check the picture itself too: faces, street signs, house numbers and " +
+        "reflections are not metadata, and no tool removes them."));
+      say(out, nodes);
+    } catch (err) {
+      say(out, [el("p", file.name + " could not be cleaned: " + reason(err) + ".", "bl-error")]);
+    }
+  });
+}
+
+function setupHash() {
+  var form = $("bl-hash-form"), out = $("bl-hash-out"), bar = $("bl-hash-progress");
+  if (!form) return;
+  form.addEventListener("submit", async function (ev) {
+    ev.preventDefault();
+    var file = $("bl-hash-file").files[0];
+    if (!file) { say(out, [el("p", "Choose a file first.", "bl-error")]); return; }
+    var expect = $("bl-hash-expect").value.trim().toLowerCase();
+    say(out, ["Hashing " + file.name + " (" + BL.humanSize(file.size) + ")…"]);
+    bar.value = 0;
+    var started = performance.now(), lastShown = 0;
+    try {
+      var digest = await BL.hashFile(file, function (done, total) {
+        bar.value = total ? Math.round(1000 * done / total) / 10 : 100;
+        var now = performance.now();
+        if (now - lastShown > 1000) { lastShown = now; $("bl-hash-done").textContent = Math.floor(bar.value) + "%"; }
+      });
+      var seconds = (performance.now() - started) / 1000;
+      bar.value = 100;
+      $("bl-hash-done").textContent = "100%";
+      out.dataset.sha256 = digest.sha256;
+      out.dataset.seconds = String(seconds);
+      var nodes = [el("p", "SHA-256 of " + digest.path + " (" + digest.size + " bytes):"),
+        el("code", digest.sha256, "bl-hash"),
+        el("p", "The same line as sha256sum and the toolkit print:"),
+        el("code", BL.sha256sumLine(digest), "bl-hash")];
+      if (expect) {
+        nodes.push(expect === digest.sha256
+          ? el("p", "It matches the hash you were given: this is the same file, bit for bit.", "bl-ok")
+          : el("p", "It does NOT match the hash you were given: this file is different (or the " +
+            "hash was copied wrongly).", "bl-error"));
+      }
+      say(out, nodes);
+    } catch (err) {
+      say(out, [el("p", file.name + ": " + reason(err) + ".", "bl-error")]);
+    }
+  });
+}
+
+/** The custody log being written in this page (its bytes as text). */
+var current = "";
+
+function showLog() {
+  $("bl-log-text").textContent = current || "(no log yet)";
+  if (current) {
+    offer("bl-log-save", new TextEncoder().encode(current), $("bl-log-name").value.trim() || "custody-log.jsonl", "application/x-ndjson");
+  }
+  $("bl-log-add-button").disabled = !current;
+}
+
+function setupLog() {
+  var out = $("bl-log-out");
+  if (!out) return;
+  $("bl-log-start").addEventListener("submit", async function (ev) {
+    ev.preventDefault();
+    var actor = $("bl-log-start-actor").value.trim();
+    if (!actor) { say(out, [el("p", "Say who starts the log (a role is fine).", "bl-error")]); return; }
+    if (current && !window.confirm("Start a new log? The log shown now is not kept unless you saved it.")) return;
+    current = await BL.initEntry(actor, $("bl-log-start-note").value);
+    showLog();
+    say(out, [el("p", "A new log was started (line 1). Add files to it, then download it.", "bl-ok")]);
+  });
+  $("bl-log-open").addEventListener("change", async function () {
+    var file = $("bl-log-open").files[0];
+    if (!file) return;
+    var bytes = await readBytes(file), parsed = await BL.parseLog(bytes);
+    if (parsed.problems.length) {
+      say(out, [el("p", file.name + " is damaged, so it was not opened for adding (verify it below " +
+        "to see why):", "bl-error"), list(parsed.problems.slice(0, 5).map(BL.problemText))]);
+      return;
+    }
+    current = new TextDecoder("ascii").decode(bytes);
+    $("bl-log-name").value = file.name;
+    showLog();
+    say(out, [el("p", file.name + " opened: " + parsed.entries.length + " entries, chain intact. " +
+      "New entries go after line " + parsed.entries.length + ".", "bl-ok")]);
+  });
+  $("bl-log-add").addEventListener("submit", async function (ev) {
+    ev.preventDefault();
+    var file = $("bl-log-add-file").files[0];
+    var actor = $("bl-log-add-actor").value.trim(), action = $("bl-log-add-action").value.trim();
+    if (!current) { say(out, [el("p", "Start or open a log first.", "bl-error")]); return; }
+    if (!file || !actor || !action) {
+      say(out, [el("p", "Choose the file and say who handled it and what happened.", "bl-error")]);
+      return;
+    }
+    if (!file.size) {
+      say(out, [el("p", file.name + " is empty (0 bytes); an evidence file is never empty, so a " +
+        "copy or download may have failed.", "bl-error")]);
+      return;
+    }
+    say(out, ["Hashing " + file.name + "…"]);
+    try {
+      var digest = await BL.hashFile(file);
+      var parsed = await BL.parseLog(new TextEncoder().encode(current));
+      var added = await BL.fileEntry(parsed, digest, actor, action, $("bl-log-add-note").value);
+      current += added.line;
+      showLog();
+      var nodes = [el("p", "Line " + added.entry.seq + " added for " + digest.path + " (sha256 " +
+        digest.sha256.slice(0, 16) + "…). Download the log to keep it.", "bl-ok")];
+      if (added.changedSinceLine) {
+        nodes.push(el("p", "Note: this file's hash differs from its entry on line " +
+          added.changedSinceLine + ": it changed since then.", "bl-error"));
+      }
+      say(out, nodes);
+    } catch (err) {
+      say(out, [el("p", file.name + ": " + reason(err) + ".", "bl-error")]);
+    }
+  });
+
+  $("bl-verify-form").addEventListener("submit", async function (ev) {
+    ev.preventDefault();
+    var vout = $("bl-verify-out"), logFile = $("bl-verify-log").files[0];
+    var useCurrent = !logFile && current;
+    if (!logFile && !useCurrent) { say(vout, [el("p", "Choose a log file to verify.", "bl-error")]); return; }
+    var name = logFile ? logFile.name : "the log in this page";
+    say(vout, ["Checking " + name + "…"]);
+    var bytes = logFile ? await readBytes(logFile) : new TextEncoder().encode(current);
+    var parsed = await BL.parseLog(bytes), problems = parsed.problems.slice();
+    var warnings = BL.historyWarnings(parsed.entries);
+    var files = Array.prototype.slice.call($("bl-verify-files").files || []);
+    var latest = {}, checked = 0, unchecked = [];
+    parsed.entries.forEach(function (p) { if (p[1].kind === "file") latest[p[1].path] = p; });
+    for (var path in latest) {
+      var base = path.split(/[\\/]/).pop();
+      var match = files.filter(function (f) { return f.name === base; })[0];
+      if (!match) { unchecked.push(path); continue; }
+      checked += 1;
+      var now = await BL.hashFile(match), e = latest[path][1];
+      if (now.sha256 !== e.sha256) {
+        problems.push({ line: null, path: path, message: "changed since line " + latest[path][0] +
+          ": logged sha256 " + e.sha256.slice(0, 16) + "… (" + e.size + " bytes), now " +
+          now.sha256.slice(0, 16) + "… (" + now.size + " bytes)" });
+      }
+    }
+    var head = parsed.entries.length ? parsed.entries[parsed.entries.length - 1][1].entry_hash : null;
+    var nodes = [el("p", name + ": " + parsed.entries.length + " entries read, " + checked +
+      " logged files checked.")];
+    if (!problems.length) {
+      nodes.push(el("p", "OK: the chain of entries is intact" + (checked ? " and every file you " +
+        "chose matches its latest logged hash." : "."), "bl-ok"));
+    } else {
+      nodes.push(el("p", "FAILED: " + problems.length + " problem(s). The first bad line is named " +
+        "first:", "bl-error"));
+      nodes.push(list(problems.map(BL.problemText)));
+    }
+    if (warnings.length) {
+      nodes.push(el("p", warnings.length + " warning(s) for a person to look at:"));
+      nodes.push(list(warnings.map(function (w) { return "warning: " + BL.problemText(w); })));
+    }
+    if (unchecked.length) {
+      nodes.push(el("p", "Not checked (choose these files too to check them): " + unchecked.join(", ")));
+    }
+    if (head) {
+      var h = el("p", "Head hash (keep a copy elsewhere to detect cut-off entries): ");
+      h.appendChild(el("code", head));
+      nodes.push(h);
+    }
+    vout.dataset.ok = problems.length ? "false" : "true";
+    vout.dataset.firstBadLine = String((problems.filter(function (p) { return p.line !== null; })[0] || {}).line || "");
+    say(vout, nodes);
+  });
+  showLog();
+}
+
+function start() {
+  if (!window.hashwasm || !window.exifr || !window.DecompressionStream) {
+    var box = $("bl-support");
+    if (box) {
+      box.hidden = false;
+      box.textContent = "This browser is missing something the lab needs (it may be too old). " +
+        "Try an up-to-date Firefox, Chrome, Edge or Safari.";
+    }
+  }
+  setupMeta();
+  setupScrub();
+  setupHash();
+  setupLog();
+  document.documentElement.dataset.browserlab = "ready";
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+else start();
