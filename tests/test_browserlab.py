@@ -15,7 +15,8 @@ a real person's photo. What is checked:
 - streamed SHA-256 equals hashlib's; the lab's script loads only on its own page; the
   page makes no request to another host.
 
-Without Chromium these tests FAIL with the package to install; they never skip.
+The browser is the session's Chromium from tests/conftest.py: without it these tests FAIL
+with the package to install; they never skip.
 """
 
 from __future__ import annotations
@@ -41,9 +42,6 @@ from coursekit.evidence.metadata import jpeg_image_data
 from coursekit.evidence.sample import make_samples
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PAGE = "chapters/evidence-lab-browser.html"
 #: Text that only the invented metadata of the test files contains: none may survive a scrub.
 MARKERS = ("Sample", "DEMO", "CourseKit", "Demo ", "fictional", "where we stay", "laptop",
@@ -126,18 +124,6 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 # --- the browser --------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: the browser tests need Debian's 'chromium' package "
-                    "(sudo apt-get update && sudo apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
-
 
 class Lab:
     """The lab page in a fresh browser context; requests off localhost are blocked and kept."""
@@ -502,6 +488,35 @@ def test_the_page_fits_a_phone_and_works_from_the_keyboard(browser, site_url: st
                         "#bl-verify-log"):
             label = lab.page.evaluate(f"document.querySelector('{control}').labels.length")
             assert label == 1, control
+    finally:
+        lab.close()
+    assert not lab.errors and not lab.remote
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_the_tools_and_their_results_have_no_axe_violations(browser, a11y_tools: Path, site_url: str,
+                                                            media: dict[str, Path], tmp_path: Path,
+                                                            mode: str) -> None:
+    """axe-core (tools/a11y's pinned copy) on the page after every tool has shown a result."""
+    lab = Lab(browser, f"{site_url}/{PAGE}")
+    try:
+        lab.page.emulate_media(color_scheme=mode)
+        lab.page.evaluate(f"document.documentElement.dataset.theme = '{mode}'")
+        lab.page.set_input_files("#bl-meta-file", str(media["jpeg"]))
+        lab.text("#bl-meta-out", "Location (GPS)")
+        lab.page.set_input_files("#bl-scrub-file", str(media["png"]))
+        lab.text("#bl-scrub-out", "Checked")
+        start_log(lab)
+        bad = tmp_path / "bad.jsonl"
+        bad.write_text("not a log\n")
+        verify_in_page(lab, bad)
+        lab.page.evaluate((a11y_tools / "node_modules" / "axe-core" / "axe.min.js").read_text())
+        violations = lab.page.evaluate("""async () => {
+          const r = await axe.run(document, {runOnly: {type: 'tag',
+            values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}});
+          return r.violations.map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target).join(', '));
+        }""")
+        assert not violations, violations
     finally:
         lab.close()
     assert not lab.errors and not lab.remote

@@ -5,17 +5,19 @@ browserlab/node_modules, installed by ``npm ci`` in browserlab/; no browser is d
 through browserlab/test/firefox.mjs. This test makes the input files, runs the script on
 the built site, and checks what came back with the CLI and exiftool.
 
-Without Firefox, Node.js or browserlab/node_modules the test FAILS naming what to
-install; it never skips.
+puppeteer-core is installed on first use by ``npm ci`` from the committed lock file (like
+tools/a11y). Without Firefox or Node.js the test FAILS naming what to install; it never skips.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
 from test_browserlab import MARKERS, PAGE, _exiftool, _image_data, cli, media  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,20 +26,33 @@ NODE = shutil.which("node")
 DRIVER = ROOT / "browserlab" / "test" / "firefox.mjs"
 
 
-def _require() -> None:
-    import pytest
+LAB = ROOT / "browserlab"
 
+
+@pytest.fixture(scope="session")
+def browserlab_tools() -> Path:
+    """browserlab/ with its pinned npm packages (puppeteer-core) installed from the lock file.
+
+    Installed once (``npm ci``, no browser download) when missing or older than the lock file;
+    fails with the reason when Firefox, Node.js or npm are missing or npm cannot install.
+    """
     if not Path(FIREFOX).exists():
         pytest.fail("Firefox is missing: install Debian's 'firefox-esr' package")
-    if NODE is None:
-        pytest.fail("Node.js is missing: install Debian's 'nodejs' package")
-    if not (ROOT / "browserlab" / "node_modules" / "puppeteer-core").is_dir():
-        pytest.fail("run 'PUPPETEER_SKIP_DOWNLOAD=1 npm ci' in browserlab/ first")
+    npm = shutil.which("npm")
+    if NODE is None or npm is None:
+        pytest.fail("Node.js is missing: install Debian's 'nodejs' and 'npm' packages")
+    stamp, lock = LAB / "node_modules" / ".package-lock.json", LAB / "package-lock.json"
+    if not stamp.is_file() or stamp.stat().st_mtime < lock.stat().st_mtime:
+        env = dict(os.environ, PUPPETEER_SKIP_DOWNLOAD="1")
+        proc = subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"], cwd=LAB,
+                              env=env, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            pytest.fail(f"npm ci in browserlab failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    return LAB
 
 
-def test_the_lab_works_in_firefox(site_url: str, media: dict[str, Path],  # noqa: F811
-                                  tmp_path: Path) -> None:
-    _require()
+def test_the_lab_works_in_firefox(browserlab_tools: Path, site_url: str,
+                                  media: dict[str, Path], tmp_path: Path) -> None:  # noqa: F811
     for fmt, ext in (("jpeg", "jpg"), ("png", "png"), ("webp", "webp")):
         shutil.copy(media[fmt], tmp_path / f"hills.{ext}")
     (tmp_path / "evidence.bin").write_bytes(b"footage bytes " * 1000)
