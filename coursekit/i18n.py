@@ -52,6 +52,18 @@ LANGUAGE_NAME = {"en": "English", "ar": "العربية"}
 HOME_PAGE = "intro"
 LOCALE_DIR = "locales"
 
+#: Theme strings written into templates without gettext (so no catalogue can translate them),
+#: replaced in the Arabic edition's pages as whole attribute values.
+HARDCODED_UI: dict[str, dict[str, str]] = {
+    "ar": {
+        'title="Toggle primary sidebar"': 'title="إظهار قائمة المحتويات أو إخفاؤها"',
+        'title="Toggle secondary sidebar"': 'title="إظهار «في هذه الصفحة» أو إخفاؤه"',
+        'aria-label="Main"': 'aria-label="القائمة الرئيسية"',
+        'aria-label="Toggle primary sidebar"': 'aria-label="إظهار قائمة المحتويات أو إخفاؤها"',
+        'aria-label="Toggle secondary sidebar"': 'aria-label="إظهار «في هذه الصفحة» أو إخفاؤه"',
+    },
+}
+
 #: Interface strings of the course's own (not the theme's) that depend on the language.
 UI_STRINGS: dict[str, dict[str, str]] = {
     "ar": {
@@ -61,6 +73,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "missing_note": "هذه الصفحة لم تُترجم بعد؛ الرابط يفتح الصفحة الرئيسية",
         "code_show": "أظهر الشيفرة",
         "code_hide": "أخفِ الشيفرة",
+        "author": "المساهمون في مقرر «التضامن عمليًا» (انظر «عن هذا المقرر»)",
+        "search_bar_text": "ابحث في هذا المقرر…",
         "quiz_correct": "صحيح.",
         "quiz_wrong": "ليس تمامًا.",
         "footer": (
@@ -180,6 +194,7 @@ def edition_config(source: Path, language: str, execute: str | None = None) -> d
     strings = UI_STRINGS.get(language, {})
     if "title" in strings:
         config["title"] = strings["title"]
+        config["author"] = strings["author"]
         config.setdefault("html", {})["extra_footer"] = strings["footer"] + _footer_script(config)
         sphinx_config["nb_code_prompt_show"] = strings["code_show"]
         sphinx_config["nb_code_prompt_hide"] = strings["code_hide"]
@@ -202,6 +217,9 @@ def _config_defaults(app: Any, config: Any) -> None:
     config.gettext_location = False  # paths would depend on where the book was built
     if LOCALE_DIR not in config.locale_dirs:
         config.locale_dirs = [*config.locale_dirs, LOCALE_DIR]
+    text = UI_STRINGS.get(config.language or "", {}).get("search_bar_text")
+    if text:
+        config.html_theme_options["search_bar_text"] = text
 
 
 def translated_strings(po_file: Path) -> set[str]:
@@ -335,25 +353,72 @@ def _link_to_english(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     return ref
 
 
-def _rtl_assets(app: Any) -> None:
-    """Arabic pages (only they) load ``rtl.css``, which brings the local Noto Naskh Arabic."""
-    if app.config.language in RTL_LANGUAGES:
-        app.add_css_file("rtl.css", priority=900)
+RTL_CSS = "rtl.css"
+SEARCH_JS = "search-ar.js"
+
+
+def _rtl_assets(app: Any, pagename: str, templatename: str,
+                context: dict[str, Any], doctree: Any) -> None:
+    """Arabic pages (only they) load ``rtl.css``, last, which brings the local Noto Naskh Arabic.
+
+    Jupyter Book adds every ``.css`` and ``.js`` in ``_static`` to every page; the English
+    edition drops ``rtl.css``, and no page loads ``search-ar.js`` as a file (its text is part of
+    the Arabic edition's ``language_data.js``).
+    """
+    css = context.get("css_files")
+    if isinstance(css, list):
+        rtl = [f for f in css if str(getattr(f, "filename", f)).split("?")[0].endswith(RTL_CSS)]
+        css[:] = [f for f in css if f not in rtl]
+        if app.config.language in RTL_LANGUAGES and rtl:
+            css.append(rtl[0])
+    scripts = context.get("script_files")
+    if isinstance(scripts, list):
+        scripts[:] = [f for f in scripts
+                      if not str(getattr(f, "filename", f)).split("?")[0].endswith(SEARCH_JS)]
 
 
 _HTML_TAG = re.compile(r'<html([^>]*?) lang="([a-z-]+)"')
+#: Code, highlighted blocks and keyboard keys are left-to-right islands in a right-to-left page.
+_LTR_ISLAND = re.compile(r'<(pre|code|kbd|samp|div(?= class="highlight))((?![^>]*\bdir=)[\s>])')
 
 
 def mark_direction(text: str, language: str) -> str:
     """Add ``dir="rtl"`` (and the quiz's verdict words) to a right-to-left page's ``<html>`` tag."""
-    if language not in RTL_LANGUAGES or ' dir="' in text[:2000]:
+    if language not in RTL_LANGUAGES:
         return text
+    tag = re.search(r"<html\b[^>]*>", text)
     strings = UI_STRINGS.get(language, {})
     extra = ' dir="rtl"'
     if "quiz_correct" in strings:
         extra += (f' data-quiz-correct="{html.escape(strings["quiz_correct"])}"'
                   f' data-quiz-wrong="{html.escape(strings["quiz_wrong"])}"')
-    return _HTML_TAG.sub(lambda m: f'<html{m.group(1)} lang="{m.group(2)}"{extra}', text, count=1)
+    if tag is not None and " dir=" not in tag.group(0):
+        text = _HTML_TAG.sub(lambda m: f'<html{m.group(1)} lang="{m.group(2)}"{extra}', text, count=1)
+    for old, new in HARDCODED_UI.get(language, {}).items():
+        text = text.replace(old, new)
+    text = _LTR_ISLAND.sub(lambda m: f'<{m.group(1)} dir="ltr"{m.group(2)}', text)
+    # "[Author, year]" citations are Latin-script runs: isolated, so brackets stay with them.
+    return text.replace('<span class="bibtex-citation" id=', '<span class="bibtex-citation" dir="ltr" id=')
+
+
+def merged_js_translations(sphinx_js: Path, po_file: Path) -> str:
+    """Sphinx's ``translations.js`` for a language with the course's own ``sphinx.po`` entries
+    filled in (Sphinx's Arabic leaves most search-page strings empty)."""
+    import json
+
+    from babel.messages.pofile import read_po
+
+    data: dict[str, Any] = {"messages": {}, "plural_expr": "0", "locale": po_file.parts[-3]}
+    if sphinx_js.is_file():
+        text = sphinx_js.read_text(encoding="utf-8")
+        m = re.search(r"Documentation\.addTranslations\((\{[\s\S]*\})\);", text)
+        if m:
+            data = json.loads(m.group(1))
+    with po_file.open("rb") as fh:
+        for msg in read_po(fh):
+            if msg.id and msg.string and not msg.fuzzy:
+                data["messages"][msg.id] = msg.string
+    return "Documentation.addTranslations(" + json.dumps(data, ensure_ascii=False, indent=1) + ");\n"
 
 
 def _write_direction(app: Any, exception: Exception | None) -> None:
@@ -364,6 +429,15 @@ def _write_direction(app: Any, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html" or app.config.language not in RTL_LANGUAGES:
         return
     out = Path(app.outdir)
+    import sphinx
+
+    po = catalogue_for(Path(app.srcdir), app.config.language, "sphinx")
+    if po.is_file():
+        js = Path(sphinx.__file__).parent / "locale" / app.config.language / "LC_MESSAGES" / "sphinx.js"
+        target = out / "_static" / "translations.js"
+        tmp = target.with_suffix(".js.tmp")
+        tmp.write_text(merged_js_translations(js, po), encoding="utf-8")
+        tmp.replace(target)
     for page in out.rglob("*.html"):
         if "_static" in page.relative_to(out).parts:
             continue
@@ -381,7 +455,7 @@ def setup_i18n(app: Any) -> None:
 
     search_ar.register()
     app.connect("config-inited", _config_defaults)
-    app.connect("builder-inited", _rtl_assets)
+    app.connect("html-page-context", _rtl_assets, priority=950)
     app.connect("doctree-read", _report_untranslated)
     app.connect("html-page-context", _language_switch)
     app.connect("missing-reference", _link_to_english)
