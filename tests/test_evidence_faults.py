@@ -196,12 +196,23 @@ def test_permission_denied_input_is_3_and_output_is_6(tmp_path: Path,
         (["log", "add", str(shared_folder / "ro.jsonl"), str(readable), "--actor", "a",
           "--action", "b"], ExitCode.OUTPUT_REFUSED),
     ]
-    for argv, code in cases:
-        proc = subprocess.run([*_unprivileged(), sys.executable, "-m", "coursekit", "evidence",
-                               *argv], capture_output=True, text=True, env=ENV,
-                              cwd=shared_folder, check=False)
-        assert proc.returncode == code, (argv, proc.stderr)
-        assert "permission denied" in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
+    # one unprivileged interpreter runs every case through the CLI's main()
+    script = (
+        "import contextlib, io, json, sys\n"
+        "from coursekit.evidence.cli import main\n"
+        "out = []\n"
+        "for argv in json.loads(sys.argv[1]):\n"
+        "    err = io.StringIO()\n"
+        "    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):\n"
+        "        code = main(argv)\n"
+        "    out.append([code, err.getvalue()])\n"
+        "print(json.dumps(out))\n")
+    proc = subprocess.run([*_unprivileged(), sys.executable, "-c", script,
+                           json.dumps([argv for argv, _ in cases])], capture_output=True,
+                          text=True, env=ENV, cwd=shared_folder, check=True)
+    for (argv, code), (got, err) in zip(cases, json.loads(proc.stdout), strict=True):
+        assert got == code, (argv, err)
+        assert "permission denied" in err and err.count("\n") == 1, (argv, err)
     assert os.listdir(locked) == []
     assert (shared_folder / "ro.jsonl").read_bytes() == log_before
 

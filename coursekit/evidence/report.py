@@ -16,6 +16,7 @@ import json
 import math
 import os
 import re
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -129,8 +130,21 @@ def _is_date_time(value: object) -> bool:
 
 @cache
 def report_validator() -> Draft202012Validator:
-    """The jsonschema validator for :data:`REPORT_SCHEMA`, with our own date-time check."""
-    from jsonschema import Draft202012Validator, FormatChecker
+    """The jsonschema validator for :data:`REPORT_SCHEMA`, with our own date-time check.
+
+    jsonschema imports the optional ``rfc3987_syntax`` package when it is installed
+    (Jupyter brings it), which builds a grammar for seconds at import time; the
+    report schema checks no URI format, so that import is skipped while jsonschema
+    loads (and allowed again afterwards).
+    """
+    skip = "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules
+    if skip:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment] - "not installed"
+    try:
+        from jsonschema import Draft202012Validator, FormatChecker
+    finally:
+        if skip and sys.modules.get("rfc3987_syntax", 0) is None:
+            del sys.modules["rfc3987_syntax"]
 
     formats = FormatChecker(formats=())
     formats.checks("date-time", raises=ValueError)(_is_date_time)
