@@ -119,7 +119,7 @@
 
     // Page text that only makes sense on the site.
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    var siteOnly = /(Choose|Pick|Select) an answer to see (its |the )?feedback( on it)?/g;
+    var siteOnly = /(Choose|Pick|Select) an answer to see [^.;:]*/g;
     for (var t = walker.nextNode(); t; t = walker.nextNode()) {
       if (siteOnly.test(t.nodeValue)) {  // the sentence's own punctuation follows
         t.nodeValue = t.nodeValue.replace(siteOnly, "Answer on paper first, then check the answer key at the end");
