@@ -218,7 +218,7 @@ def _config_defaults(app: Any, config: Any) -> None:
     if LOCALE_DIR not in config.locale_dirs:
         config.locale_dirs = [*config.locale_dirs, LOCALE_DIR]
     text = UI_STRINGS.get(config.language or "", {}).get("search_bar_text")
-    if text:
+    if text and str(config.html_theme).startswith(("sphinx_book_theme", "pydata_sphinx_theme")):
         config.html_theme_options["search_bar_text"] = text
 
 
@@ -518,6 +518,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"i18n: {exc}", file=sys.stderr)
         return 3
     return 0
+
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Use the language hooks on their own (the course loads them from ``coursekit.sphinx_ext``)."""
+    setup_i18n(app)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 
 if __name__ == "__main__":

@@ -57,20 +57,58 @@ def normalise(text: str) -> str:
     return _REMOVE.sub("", text).translate(_MAP)
 
 
-def stem(word: str) -> str:
-    """Normalise ``word`` and strip the article and proclitics, keeping a stem of useful length."""
-    w = normalise(word).lower()
+def _strip_article(w: str) -> str | None:
     for prefix in ARTICLE_PREFIXES:
         if w.startswith(prefix) and len(w) - len(prefix) >= MIN_STEM:
             return w[len(prefix):]
+    return None
+
+
+def _strip_single(w: str) -> str | None:
     if w[:1] in SINGLE_PREFIXES and len(w) - 1 >= MIN_STEM_SINGLE:
         return w[1:]
-    return w
+    return None
+
+
+def stem(word: str) -> str:
+    """Normalise ``word`` and strip the article and proclitics, keeping a stem of useful length.
+
+    This is what a search query's word becomes (``search-ar.js`` does the same in the browser).
+    A word of the pages is indexed under every form in :func:`index_forms`.
+    """
+    if word.startswith(_MARK):  # an index form already worked out by split()
+        return word[1:]
+    w = normalise(word).lower()
+    return _strip_article(w) or _strip_single(w) or w
+
+
+def index_forms(word: str) -> list[str]:
+    """The forms a word of the pages is indexed under, so that a query finds it with or without
+    a proclitic: its :func:`stem`, the word without only its article (``ال``), and its stem
+    without one more proclitic letter. A letter such as ف may be a proclitic or part of the word
+    (فلسطين); indexing both readings lets «فلسطين», «وفلسطين» and «الفلسطيني»-style queries agree.
+    """
+    w = normalise(word).lower()
+    first = stem(w)
+    forms = [first, _strip_article(w) or w]
+    more = _strip_single(first)
+    if more:
+        forms.append(more)
+    return list(dict.fromkeys(forms))
+
+
+#: Marks a token that :func:`split` has already stemmed (a private-use character, never in text).
+_MARK = "\ue000"
 
 
 def split(text: str) -> list[str]:
     """Words of ``text`` after normalisation (so a vowel mark never splits a word)."""
     return _WORD.findall(normalise(text))
+
+
+def index_tokens(text: str) -> list[str]:
+    """Every index form of every word of ``text``, marked as already stemmed."""
+    return [_MARK + form for word in split(text) for form in index_forms(word)]
 
 
 class SearchArabic(SearchLanguage):
@@ -86,14 +124,16 @@ class SearchArabic(SearchLanguage):
         return JS_FILE.read_text(encoding="utf-8")
 
     def split(self, input: str) -> list[str]:  # noqa: A002 - Sphinx's signature
-        return split(input)
+        """Index side: each word's forms (:func:`index_forms`), which :meth:`stem` keeps as they are."""
+        return index_tokens(input)
 
     def stem(self, word: str) -> str:
         return stem(word)
 
     def word_filter(self, word: str) -> bool:
         """Index every (stemmed) word of two letters or more except the function words."""
-        return len(word) > 1 and word not in _STEMMED_STOPWORDS
+        word = word.lstrip(_MARK)
+        return len(word) > 1 and word not in _STEMMED_STOPWORDS and not word.isdigit()
 
 
 _STEMMED_STOPWORDS = frozenset(stem(w) for w in STOPWORDS)

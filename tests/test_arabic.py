@@ -1,0 +1,471 @@
+"""The Arabic edition: catalogues, translation checks, Arabic search, and the built site.
+
+Unit checks need no build (`make test-fast`). The site checks share ONE Arabic build per test
+session (the ``arabic_build`` fixture: its own --path-output, so its own notebook cache) and the
+session's browser; the English pages come from the shared ``built_html`` build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from babel.messages.pofile import read_po
+from conftest import JB, ROOT, Build, serve, site_pages
+
+from coursekit import i18n, search_ar
+
+LOCALES = ROOT / "locales" / "ar" / "LC_MESSAGES"
+GLOSSARY = ROOT / "translation" / "glossary-ar.yml"
+SHOTS = Path(os.environ.get("ARABIC_SCREENSHOTS", "/tmp/arabic-screenshots"))
+
+
+def page_catalogues() -> list[Path]:
+    """The .po file of every page (not the interface catalogue sphinx.po)."""
+    return sorted(p for p in LOCALES.rglob("*.po") if p.name != "sphinx.po")
+
+
+def entries(po: Path) -> list[tuple[str, str]]:
+    with po.open("rb") as fh:
+        return [(m.id, m.string) for m in read_po(fh) if m.id]
+
+
+# --- Search normalisation and stemming (Python and the browser's JS) ----------------------
+
+@pytest.mark.parametrize("raw, folded", [
+    ("أحمد", "احمد"), ("إسلام", "اسلام"), ("آمال", "امال"), ("ٱلله", "الله"),
+    ("مقاومة", "مقاومه"), ("إلى", "الي"), ("مسؤول", "مسوول"), ("بيئة", "بييه"),
+    ("ماء", "ما"), ("مُقَاوَمَةٌ", "مقاومه"), ("سـلام", "سلام"), ("ﻻ", "ﻻ"),
+    ("٢٠١٠", "2010"), ("ذٰلك", "ذلك"),
+])
+def test_normalise_folds_letter_forms(raw: str, folded: str) -> None:
+    assert search_ar.normalise(raw) == folded
+
+
+@pytest.mark.parametrize("a, b", [("بيت", "بنت"), ("هل", "هي"), ("سلام", "كلام"), ("ه", "ة")])
+def test_normalise_keeps_different_letters_apart(a: str, b: str) -> None:
+    if (a, b) == ("ه", "ة"):  # folding is one way: ه is never turned into ة
+        assert search_ar.normalise(a) == "ه"
+        return
+    assert search_ar.normalise(a) != search_ar.normalise(b)
+
+
+@pytest.mark.parametrize("word, stem", [
+    ("والمقاومة", "مقاومه"), ("بالمقاومة", "مقاومه"), ("للمقاومة", "مقاومه"), ("فالعمل", "عمل"),
+    ("كالعادة", "عاده"), ("وبالتوافق", "توافق"), ("المقاومة", "مقاومه"), ("ومقاومة", "مقاومه"),
+    ("التَّوَافُق", "توافق"),
+    # short words keep their letters: a stem keeps at least 3 letters (4 after one letter)
+    ("كتاب", "كتاب"), ("وقت", "وقت"), ("الي", "الي"), ("بحث", "بحث"), ("الم", "الم"),
+])
+def test_stem_strips_article_and_proclitics_only_when_enough_is_left(word: str, stem: str) -> None:
+    assert search_ar.stem(word) == stem
+
+
+@pytest.mark.parametrize("page_word, query", [
+    ("والمقاومة", "مقاومة"), ("مقاومة", "والمقاومة"), ("المُقاوَمة", "مقاومة"), ("مقاومة", "مُقاوَمة"),
+    ("فلسطين", "وفلسطين"), ("فلسطين", "فلسطين"), ("الفلسطينيين", "فلسطينيين"),
+    ("القواعد", "وبالقواعد"), ("أسئلة", "اسئله"),
+])
+def test_a_query_finds_the_word_with_or_without_prefix_and_marks(page_word: str, query: str) -> None:
+    assert search_ar.stem(query) in search_ar.index_forms(page_word)
+
+
+@pytest.mark.parametrize("page_word, query", [("مقاطعة", "مقاومة"), ("كتاب", "تاب"), ("سلام", "كلام")])
+def test_a_query_does_not_find_a_different_word(page_word: str, query: str) -> None:
+    assert search_ar.stem(query) not in search_ar.index_forms(page_word)
+
+
+def test_splitting_keeps_vowel_marked_words_whole() -> None:
+    assert search_ar.split("المُقَاوَمَةُ الشَّعْبِيَّة، ٢٠٠٥") == ["المقاومه", "الشعبيه", "2005"]
+
+
+def test_browser_stemmer_matches_the_indexer() -> None:
+    """search-ar.js (query side) and search_ar.py (index side) agree on every word."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is missing: this test runs _static/search-ar.js (apt-get install -y nodejs)")
+    words = ["والمقاومة", "مُقاوَمة", "إلى", "مسؤول", "ماء", "كتاب", "وقت", "فلسطين", "للمقاومة",
+             "التَّوَافُق", "سـلام", "٢٠١٠", "JupyterLab", "بالعمل", "وفلسطين", "ٱلله", "بيئة"]
+    script = (ROOT / "_static" / "search-ar.js").read_text(encoding="utf-8") + """
+const words = JSON.parse(process.argv[1]);
+const s = new Stemmer();
+console.log(JSON.stringify({stems: words.map(w => s.stemWord(w)), norm: words.map(normaliseArabic),
+                            split: splitQuery("المُقَاوَمَةُ الشَّعْبِيَّة، ٢٠٠٥")}));
+"""
+    out = subprocess.run([node, "-e", script, json.dumps(words)], capture_output=True, text=True, check=True)
+    got = json.loads(out.stdout)
+    assert got["stems"] == [search_ar.stem(w) for w in words]
+    assert got["norm"] == [search_ar.normalise(w) for w in words]
+    assert got["split"] == search_ar.split("المُقَاوَمَةُ الشَّعْبِيَّة، ٢٠٠٥")
+
+
+def test_arabic_search_language_is_registered() -> None:
+    from sphinx.search import languages
+
+    search_ar.register()
+    lang = languages["ar"]({})
+    assert "Stemmer" in lang.js_stemmer_code and "splitQuery" in lang.js_stemmer_code
+    tokens = lang.split("والمقاومة")
+    assert [lang.stem(t) for t in tokens] == search_ar.index_forms("والمقاومة")
+    assert not lang.word_filter(lang.stem(lang.split("في")[0]))  # a function word is not indexed
+
+
+# --- Catalogues: out-of-date translations are reported ------------------------------------
+
+PO_HEAD = 'msgid ""\nmsgstr ""\n"Language: ar\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+
+
+def test_catalogue_problems_reports_fuzzy_and_empty_entries(tmp_path: Path) -> None:
+    good = tmp_path / "good.po"
+    good.write_text(PO_HEAD + 'msgid "Hello"\nmsgstr "مرحبا"\n', encoding="utf-8")
+    assert i18n.catalogue_problems(good) == []
+    bad = tmp_path / "bad.po"
+    bad.write_text(PO_HEAD + '#, fuzzy\nmsgid "Hello"\nmsgstr "مرحبا"\n\nmsgid "Bye"\nmsgstr ""\n',
+                   encoding="utf-8")
+    problems = i18n.catalogue_problems(bad)
+    assert len(problems) == 2
+    assert "fuzzy" in problems[0] and "Hello" in problems[0]
+    assert "not translated" in problems[1] and "Bye" in problems[1]
+
+
+def test_the_committed_catalogues_are_complete() -> None:
+    problems = [p for po in sorted(LOCALES.rglob("*.po")) for p in i18n.catalogue_problems(po)]
+    assert not problems, "\n".join(problems)
+
+
+def _tiny_project(root: Path, fuzzy: bool) -> None:
+    (root / "conf.py").write_text('extensions = ["coursekit.i18n"]\nlanguage = "ar"\n', encoding="utf-8")
+    (root / "index.rst").write_text("Title\n=====\n\nA paragraph.\n", encoding="utf-8")
+    po = root / "locales" / "ar" / "LC_MESSAGES" / "index.po"
+    po.parent.mkdir(parents=True)
+    flag = "#, fuzzy\n" if fuzzy else ""
+    po.write_text(PO_HEAD + 'msgid "Title"\nmsgstr "عنوان"\n\n' + flag
+                  + 'msgid "A paragraph."\nmsgstr "فقرة."\n', encoding="utf-8")
+
+
+@pytest.mark.parametrize("fuzzy", [False, True])
+def test_a_sphinx_build_fails_on_a_fuzzy_entry(tmp_path: Path, fuzzy: bool) -> None:
+    """Both ways, in a real (tiny) Sphinx build with -W: complete builds, fuzzy fails and says why."""
+    _tiny_project(tmp_path, fuzzy)
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-q", str(tmp_path),
+                           str(tmp_path / "_build")], capture_output=True, text=True, check=False)
+    if fuzzy:
+        assert proc.returncode != 0
+        assert "fuzzy" in proc.stderr and "not translated (English left in the page): A paragraph." in proc.stderr
+    else:
+        assert proc.returncode == 0, proc.stderr
+        page = (tmp_path / "_build" / "index.html").read_text(encoding="utf-8")
+        assert "فقرة." in page and 'dir="rtl"' in page
+
+
+# --- Editions, tables of contents, links --------------------------------------------------
+
+def test_arabic_toc_lists_english_pages_with_complete_catalogues() -> None:
+    english = i18n.edition_pages(ROOT, "en")
+    arabic = i18n.toc_pages(ROOT / "_toc-ar.yml")
+    assert arabic[0] == "intro" and "chapters/start-here" in arabic
+    for page in arabic:
+        assert page in english, f"{page} is in _toc-ar.yml but not in _toc.yml"
+        assert i18n.catalogue_for(ROOT, "ar", page).is_file(), f"{page} has no Arabic catalogue"
+
+
+def test_arabic_toc_captions_are_intro_po_translations_of_english_captions() -> None:
+    translated = dict(entries(LOCALES / "intro.po"))
+    english = [p["caption"] for p in yaml.safe_load((ROOT / "_toc.yml").read_text())["parts"]]
+    arabic = [p["caption"] for p in yaml.safe_load((ROOT / "_toc-ar.yml").read_text())["parts"]]
+    allowed = {translated[c] for c in english if translated.get(c)}
+    assert arabic and set(arabic) <= allowed, set(arabic) - allowed
+
+
+@pytest.mark.parametrize("page, here, there, pages, href", [
+    ("chapters/start-here", "en", "ar", {"intro", "chapters/start-here"}, "../ar/chapters/start-here.html"),
+    ("chapters/consensus", "en", "ar", {"intro", "chapters/start-here"}, "../ar/intro.html"),
+    ("intro", "en", "ar", {"intro"}, "ar/intro.html"),
+    ("chapters/start-here", "ar", "en", {"intro", "chapters/start-here"}, "../../chapters/start-here.html"),
+    ("intro", "ar", "en", {"intro"}, "../intro.html"),
+])
+def test_counterpart_links(page: str, here: str, there: str, pages: set[str], href: str) -> None:
+    assert i18n.counterpart_href(page, here, there, pages) == href
+
+
+def test_edition_config_sets_the_language_and_keeps_the_rest(tmp_path: Path) -> None:
+    config = i18n.edition_config(ROOT / "_config.yml", "ar")
+    english = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert config["sphinx"]["config"]["language"] == "ar"
+    assert config["title"] == "التضامن عمليًا"
+    assert config["sphinx"]["config"]["nb_code_prompt_show"] == "أظهر الشيفرة"
+    assert config["execute"] == english["execute"] and config["parse"] == english["parse"]
+    with pytest.raises(i18n.I18nError):
+        i18n.edition_config(ROOT / "_config.yml", "xx")
+    assert i18n.main(["config", str(tmp_path / "c.yml"), "--language", "xx"]) == 2
+    assert i18n.main(["config", str(tmp_path / "c.yml")]) == 0 and (tmp_path / "c.yml").is_file()
+
+
+def test_mark_direction_marks_rtl_pages_only() -> None:
+    page = ('<html lang="ar" data-x><body><pre>x</pre><code class="c">y</code>'
+            '<span class="bibtex-citation" id="i">[<a>A, 2001</a>]</span></body></html>')
+    out = i18n.mark_direction(page, "ar")
+    assert '<html lang="ar" dir="rtl"' in out and 'data-quiz-correct="صحيح."' in out
+    assert '<pre dir="ltr">' in out and '<code dir="ltr" class="c">' in out
+    assert 'class="bibtex-citation" dir="ltr"' in out
+    assert i18n.mark_direction(out, "ar") == out  # idempotent
+    assert i18n.mark_direction(page.replace('"ar"', '"en"'), "en") == page.replace('"ar"', '"en"')
+
+
+# --- Translation faithfulness -------------------------------------------------------------
+
+def _glossary() -> list[dict]:
+    return yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))
+
+
+def _stems(text: str) -> list[str]:
+    return [search_ar.stem(w) for w in search_ar.split(text)]
+
+
+def _uses(form: str, translation: str) -> bool:
+    """``form`` (one or more words) occurs in ``translation``, ignoring marks, letter-form
+    variants, the article and proclitics, and suffixes after each word's stem."""
+    want, have = _stems(form), _stems(translation)
+    for i in range(len(have) - len(want) + 1):
+        if all(have[i + j].startswith(w) for j, w in enumerate(want)):
+            return True
+    return False
+
+
+def _english_pattern(entry: dict) -> re.Pattern[str]:
+    words = [re.escape(w) for w in re.split(r"[\s-]+", entry["en"])]
+    body = r"[\s-]+".join(words)
+    flags = 0 if entry.get("case") == "exact" else re.I
+    return re.compile(rf"(?<![\w-]){body}(?:s|es)?(?![\w-])", flags)
+
+
+def test_glossary_is_well_formed() -> None:
+    seen = set()
+    for entry in _glossary():
+        assert {"en", "ar", "forms"} <= set(entry), entry
+        assert entry["en"] not in seen, f"{entry['en']} twice"
+        seen.add(entry["en"])
+        assert re.search("[\u0600-\u06ff]", entry["ar"]), entry
+        assert any(_uses(f, entry["ar"]) for f in entry["forms"]), f"{entry['en']}: ar is not one of its forms"
+
+
+def test_uses_rejects_a_different_term() -> None:
+    assert _uses("القواعد الأساسية", "وتتفق على قواعدها الأساسية")
+    assert not _uses("القواعد الأساسية", "وتتفق على خطة العمل")
+    assert not _uses("التوافق", "المقاومة الشعبية")
+
+
+def test_glossary_renderings_are_used_in_translated_paragraphs() -> None:
+    problems = []
+    glossary = _glossary()
+    for po in page_catalogues():
+        name = po.relative_to(LOCALES).as_posix()
+        for msgid, msgstr in entries(po):
+            for entry in glossary:
+                if entry.get("context") and entry["context"] not in name:
+                    continue
+                m = _english_pattern(entry).search(msgid)
+                if m and m.group(0) not in msgstr and not any(_uses(f, msgstr) for f in entry["forms"]):
+                    problems.append(f"{name}: '{entry['en']}' should be {entry['ar']}: {msgstr[:80]}")
+    assert not problems, "\n".join(problems)
+
+
+_DIGITS = str.maketrans({chr(0x0660 + d): str(d) for d in range(10)} | {chr(0x06F0 + d): str(d) for d in range(10)})
+_KEYS = re.compile(r"\{cite\}`([^`]+)`")
+
+
+def facts_missing(msgid: str, msgstr: str) -> list[str]:
+    """Numbers, dates and citation keys of the English that the Arabic lacks."""
+    arabic = _KEYS.sub(" ", msgstr.translate(_DIGITS))
+    numbers = re.findall(r"\d+(?:[.,]\d+)?", _KEYS.sub(" ", msgid))
+    missing = [n for n in numbers if not re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d]|[.,]\d)", arabic)]
+    keys = {k.strip() for group in _KEYS.findall(msgid) for k in group.split(",")}
+    have = {k.strip() for group in _KEYS.findall(msgstr) for k in group.split(",")}
+    return missing + sorted(keys - have)
+
+
+def test_facts_check_accepts_arabic_digits_and_rejects_a_changed_number() -> None:
+    assert facts_missing("In 2005, {cite}`gv2005`", "في عام ٢٠٠٥ {cite}`gv2005`") == []
+    assert facts_missing("In 2005, {cite}`gv2005`", "في عام 2006 {cite}`gv2005`") == ["2005"]
+    assert facts_missing("{cite}`a,b`", "{cite}`a`") == ["b"]
+
+
+def test_every_number_date_and_citation_key_survives_translation() -> None:
+    problems = [f"{po.relative_to(LOCALES)}: {missing} missing from: {msgstr[:70]}"
+                for po in page_catalogues() for msgid, msgstr in entries(po)
+                if (missing := facts_missing(msgid, msgstr))]
+    assert not problems, "\n".join(problems)
+
+
+def test_quotations_translated_from_a_source_are_marked_as_translated() -> None:
+    """A quotation in a voice block is given in Arabic only as a translation, and says so."""
+    for po in page_catalogues():
+        for msgid, msgstr in entries(po):
+            if msgid.startswith("\u2014 ") and "{cite}" in msgid and "ترجمة" not in msgstr:
+                pytest.fail(f"{po.name}: attribution without 'ترجمة': {msgstr[:80]}")
+
+
+def test_font_licence_and_files_are_present() -> None:
+    fonts = ROOT / "_static" / "fonts"
+    assert "SIL Open Font License" in (fonts / "OFL.txt").read_text(encoding="utf-8")
+    for weight in (400, 700):
+        data = (fonts / f"noto-naskh-arabic-{weight}.woff2").read_bytes()
+        assert data[:4] == b"wOF2" and len(data) < 60_000
+
+
+# --- The built Arabic edition -------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def arabic_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The Arabic edition, built once per session, fresh, with its own notebook cache."""
+    out = tmp_path_factory.mktemp("arabic")
+    config = out / "_config-ar.yml"
+    assert i18n.main(["config", str(config), "--language", "ar"]) == 0
+    proc = subprocess.run([str(JB), "build", str(ROOT), "--config", str(config), "--toc",
+                           str(ROOT / "_toc-ar.yml"), "--path-output", str(out), "-n", "-W", "--keep-going"],
+                          capture_output=True, text=True, check=False)
+    return Build(out / "_build" / "html", proc.stdout + proc.stderr, proc.returncode)
+
+
+@pytest.fixture(scope="session")
+def arabic_html(arabic_build: Build) -> Path:
+    if arabic_build.returncode != 0 or not (arabic_build.html / "intro.html").is_file():
+        pytest.fail(f"the Arabic edition did not build:\n{arabic_build.log[-6000:]}")
+    return arabic_build.html
+
+
+@pytest.fixture(scope="session")
+def arabic_url(arabic_html: Path) -> Iterator[str]:
+    with serve(arabic_html) as url:
+        yield url
+
+
+@pytest.mark.needs_build
+def test_arabic_build_has_no_warnings_and_its_own_cache(arabic_build: Build, arabic_html: Path) -> None:
+    assert arabic_build.warnings() == []
+    assert (arabic_html.parent / ".jupyter_cache").is_dir()
+
+
+@pytest.mark.needs_build
+def test_every_arabic_page_is_rtl_arabic_with_a_switch(arabic_html: Path) -> None:
+    pages = site_pages(arabic_html)
+    assert "chapters/start-here.html" in pages and "intro.html" in pages
+    for rel in pages:
+        if rel in ("index.html", "genindex.html"):
+            continue
+        text = (arabic_html / rel).read_text(encoding="utf-8")
+        assert re.search(r'<html lang="ar" dir="rtl"', text), rel
+        assert 'class="course-lang-switch"' in text and 'hreflang="en"' in text, rel
+        assert "rtl.css" in text, rel
+    start = (arabic_html / "chapters" / "start-here.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate" hreflang="en" href="../../chapters/start-here.html">' in start
+    assert "Skip to main content" not in start and "انتقل إلى المحتوى الرئيسي" in start
+
+
+def test_english_pages_link_to_arabic_or_its_home(built_html: Path) -> None:
+    start = (built_html / "chapters" / "start-here.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate" hreflang="ar" href="../ar/chapters/start-here.html">' in start
+    assert 'hreflang="ar" lang="ar">العربية</a>' in start
+    other = (built_html / "chapters" / "consensus.html").read_text(encoding="utf-8")
+    assert 'href="../ar/intro.html" hreflang="ar"' in other
+    assert 'hreflang="ar" href' not in other.split("</head>")[0]  # no false alternate
+    for rel in site_pages(built_html):
+        text = (built_html / rel).read_text(encoding="utf-8")
+        if rel != "index.html":
+            assert "rtl.css" not in text and "noto-naskh" not in text, rel
+            assert 'class="course-lang-switch"' in text, rel
+
+
+def _visit(browser, url: str, width: int):
+    from test_browser import Visit
+
+    v = Visit.__new__(Visit)
+    v.context = browser.new_context(viewport={"width": width, "height": 900})
+    v.page = v.context.new_page()
+    v.errors, v.remote, v.fonts = [], [], []
+    v.page.on("console", lambda m: v.errors.append(m.text) if m.type == "error" else None)
+    v.page.on("request", lambda r: v.fonts.append(r.url) if r.url.endswith(".woff2") else None)
+    v.page.route("**/*", v._route)
+    v.page.goto(url, wait_until="networkidle")
+    return v
+
+
+def test_arabic_pages_in_the_browser(browser, arabic_url: str, arabic_html: Path, site_url: str) -> None:
+    """Local only, the font on Arabic pages only, no sideways scrolling at 390 px, the table of
+    contents on the right (wide) and the drawer opening from the right (phone); screenshots."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    problems = []
+    for rel in ("intro.html", "chapters/start-here.html", "appendices/references.html"):
+        for width in (390, 1280):
+            v = _visit(browser, f"{arabic_url}/{rel}", width)
+            name = rel.replace("/", "-").removesuffix(".html")
+            v.page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=False)
+            if v.remote:
+                problems.append(f"{rel}: requests to other hosts {v.remote[:3]}")
+            if v.errors:
+                problems.append(f"{rel}: console errors {v.errors[:3]}")
+            if not any("noto-naskh-arabic" in f for f in v.fonts):
+                problems.append(f"{rel}: the Arabic font was not loaded")
+            over = v.page.evaluate("document.documentElement.scrollWidth")
+            if width == 390 and over > 390:
+                problems.append(f"{rel}: {over} px wide at 390 px")
+            box = v.page.evaluate("JSON.stringify(document.querySelector('.bd-sidebar-primary').getBoundingClientRect())")
+            box = json.loads(box)
+            if width == 1280 and box["left"] < width / 2:
+                problems.append(f"{rel}: table of contents on the left at 1280 px ({box})")
+            if width == 390:
+                v.page.click("button.primary-toggle")
+                v.page.wait_for_timeout(500)
+                box = json.loads(v.page.evaluate(
+                    "JSON.stringify(document.querySelector('.bd-sidebar-primary').getBoundingClientRect())"))
+                v.page.screenshot(path=str(SHOTS / f"{name}-{width}-drawer.png"))
+                if abs(box["right"] - width) > 2 or box["left"] < width / 4:
+                    problems.append(f"{rel}: the drawer does not open from the right ({box})")
+            v.context.close()
+    english = _visit(browser, f"{site_url}/chapters/start-here.html", 1280)
+    if english.fonts and any("noto-naskh" in f for f in english.fonts):
+        problems.append("the English page loaded the Arabic font")
+    english.context.close()
+    assert not problems, "\n".join(problems)
+
+
+def _search(browser, base: str, query: str) -> list[str]:
+    from urllib.parse import quote
+
+    v = _visit(browser, f"{base}/search.html?q={quote(query)}", 1280)
+    v.page.wait_for_function("document.querySelector('#search-results p.search-summary, "
+                             "#search-results .search-summary') !== null", timeout=15000)
+    hits = v.page.evaluate("[...document.querySelectorAll('#search-results li a')].map(a => a.getAttribute('href'))")
+    v.context.close()
+    return sorted({h.split("#")[0].split("?")[0] for h in hits})
+
+
+def test_arabic_search_finds_words_with_prefixes_and_vowel_marks(browser, arabic_url: str) -> None:
+    """The pages have «والتوافق» and «التوافق»: a query with other proclitics, or with vowel marks,
+    still finds them; a taa marbuta typed as ه finds «فلسطينية»; a word not there finds nothing."""
+    both = ["chapters/start-here.html", "intro.html"]
+    assert _search(browser, arabic_url, "وبالتوافق") == both
+    assert _search(browser, arabic_url, "التَّوَافُق") == both
+    assert "chapters/start-here.html" in _search(browser, arabic_url, "فلسطينيه")
+    assert _search(browser, arabic_url, "مقاطعة") == []
+
+
+def test_arabic_pages_have_no_axe_violations(browser, a11y_tools: Path, arabic_url: str, arabic_html: Path) -> None:
+    from test_a11y import AXE_RUN, AXE_TAGS, _axe_source
+
+    axe = _axe_source(a11y_tools)
+    problems = []
+    for rel in site_pages(arabic_html):
+        v = _visit(browser, f"{arabic_url}/{rel}", 1280)
+        v.page.evaluate(axe)
+        problems += [f"{rel}: {x}" for x in v.page.evaluate(AXE_RUN, AXE_TAGS)]
+        v.context.close()
+    assert not problems, "\n".join(problems)
