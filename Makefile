@@ -68,10 +68,11 @@ serve: html
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root)
 
-## bench: measure build, page weight and the evidence toolkit; writes bench/results/*.json
+## bench: measure build, page weight, the evidence toolkit and the browser lab; writes bench/results/*.json
 bench: $(STAMP)
 	$(BIN)/python bench/bench_site.py --output bench/results/site.json
 	$(BIN)/python bench/bench_evidence.py --output bench/results/evidence.json
+	$(BIN)/python bench/bench_browserlab.py --output bench/results/browserlab.json
 
 ## pdf: print the built site to PDF (whole course + one handout per chapter) into _build/pdf
 pdf: html

@@ -270,6 +270,20 @@ def test_a_cli_log_verifies_in_the_page_with_the_same_head(lab: Lab, tmp_path: P
     assert result.returncode == 0 and "5 entries read" in result.stdout, result.stdout
 
 
+def test_the_page_writes_json_byte_for_byte_as_the_cli(lab: Lab) -> None:
+    """Canonical JSON and entry hashes agree with custody.py on awkward text (escapes, emoji)."""
+    from coursekit.evidence.custody import canonical_json, compute_entry_hash
+    texts = ["plain", 'quote " and backslash \\', "tab\tnew\nline\rcr", "\x00\x1f\x7f\x80",
+             "café — ünïcode", "emoji 😀 and 𝄞", "\ud800 lone surrogate", "\u2028\u2029", "</script>"]
+    for text in texts:
+        entry = {"seq": 7, "kind": "file", "note": text, "actor": text[::-1], "size": 2 ** 40,
+                 "path": f"dir/{text}.jpg"}
+        page = lab.page.evaluate("(e) => [BrowserLab.canonicalJson(e), null]", entry)[0]
+        assert page == canonical_json(entry).decode("ascii"), text
+        digest = lab.page.evaluate("async (e) => await BrowserLab.computeEntryHash(e)", entry)
+        assert digest == compute_entry_hash(entry), text
+
+
 def _tampered(lines: list[bytes]) -> dict[str, tuple[bytes, int]]:
     """Ways to damage a 4-line log, with the line the CLI names first."""
     edited = json.loads(lines[2])
@@ -442,6 +456,10 @@ def test_streamed_hash_equals_hashlib(lab: Lab, tmp_path: Path) -> None:
     assert want in text and "It matches" in text
     assert f"{want}  video.bin" in text
     assert lab.page.get_attribute("#bl-hash-progress", "value") == "100"
+    # The File.slice() path (browsers without File.stream()) gives the same hash.
+    sliced = lab.page.evaluate("""async () => (await BrowserLab.hashFile(
+        document.getElementById('bl-hash-file').files[0], null, 1048576)).sha256""")
+    assert sliced == want
     lab.page.fill("#bl-hash-expect", "0" * 64)
     lab.page.click("#bl-hash-form button[type=submit]")
     assert "does NOT match" in lab.text("#bl-hash-out", "match")

@@ -1,33 +1,58 @@
-/* Streamed SHA-256 of a file of any size: File.slice() reads one chunk at a time and
- * hash-wasm's incremental hasher takes it, so memory stays flat (a 2 GB video never
- * sits in memory as a whole).
+/* Streamed SHA-256 of a file of any size: the file is read a piece at a time (its stream(),
+ * or File.slice() in pieces where a browser has no stream()) and each piece goes into
+ * hash-wasm's incremental hasher, so memory stays flat: a 2 GB video never sits in memory
+ * as a whole.
  */
 "use strict";
 var BL = (window.BrowserLab = window.BrowserLab || {});
 
-/** Bytes read at a time: 4 MiB, small enough for a phone, large enough to be quick. */
+/** Bytes read at a time with File.slice(): 4 MiB, small enough for a phone. */
 BL.HASH_CHUNK = 4 * 1024 * 1024;
 
+function readError() {
+  return new Error("the file could not be read (it may have been moved, deleted or changed " +
+    "while it was being read)");
+}
+
 /**
- * Hash a File or Blob. `onProgress(doneBytes, totalBytes)` is called after each chunk.
- * Resolves to {path: file.name, sha256, size}. Rejects with a plain message if the file
- * cannot be read (for example it was moved or deleted while being read).
+ * Hash a File or Blob. `onProgress(doneBytes, totalBytes)` is called as the reading goes
+ * (about every 4 MiB and at the end). With `chunkSize`, File.slice() pieces of that size are
+ * read instead of the file's stream. Resolves to {path: file.name, sha256, size}; rejects
+ * with a plain message if the file cannot be read or changes size while it is read.
  */
 BL.hashFile = async function (file, onProgress, chunkSize) {
-  var size = file.size, step = chunkSize || BL.HASH_CHUNK;
+  var size = file.size, done = 0, shown = 0;
   var hasher = await window.hashwasm.createSHA256();
   hasher.init();
-  for (var offset = 0; offset < size; offset += step) {
-    var piece;
-    try {
-      piece = new Uint8Array(await file.slice(offset, Math.min(offset + step, size)).arrayBuffer());
-    } catch (err) {
-      throw new Error("the file could not be read (it may have been moved, deleted or changed " +
-        "while it was being read)");
-    }
+  function take(piece) {
     hasher.update(piece);
-    if (onProgress) onProgress(Math.min(offset + step, size), size);
+    done += piece.length;
+    if (onProgress && (done - shown >= BL.HASH_CHUNK || done === size)) {
+      shown = done;
+      onProgress(done, size);
+    }
   }
+  if (!chunkSize && typeof file.stream === "function") {
+    var reader = file.stream().getReader();
+    for (;;) {
+      var next;
+      try { next = await reader.read(); } catch (err) { throw readError(); }
+      if (next.done) break;
+      take(next.value);
+    }
+  } else {
+    var step = chunkSize || BL.HASH_CHUNK;
+    for (var offset = 0; offset < size; offset += step) {
+      var piece;
+      try {
+        piece = new Uint8Array(await file.slice(offset, Math.min(offset + step, size)).arrayBuffer());
+      } catch (err) {
+        throw readError();
+      }
+      take(piece);
+    }
+  }
+  if (done !== size) throw readError();
   if (onProgress && size === 0) onProgress(0, 0);
   return { path: file.name, sha256: hasher.digest("hex"), size: size };
 };

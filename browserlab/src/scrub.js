@@ -355,8 +355,7 @@ BL.scrubBytes = async function (b) {
   var format = BL.sniff(b), notes = [], out;
   if (format === "HEIF") {
     throw new ScrubError("it is a HEIC/HEIF photo (the iPhone's usual format); this page cleans " +
-      "JPEG, PNG and WebP. On an iPhone, choosing the photo in a browser usually sends a JPEG " +
-      "copy: try again from the Photos picker, or use the toolkit on a computer");
+      "JPEG, PNG and WebP, and the course's toolkit on a computer cleans HEIC");
   }
   if (format === "JPEG") out = await scrubJpeg(b, notes);
   else if (format === "PNG") out = await scrubPng(b, notes);

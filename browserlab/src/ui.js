@@ -25,6 +25,15 @@ function list(items) {
 function reason(err) { return err && err.message ? err.message : String(err); }
 async function readBytes(file) { return new Uint8Array(await file.arrayBuffer()); }
 
+/** Photos are read whole; anything this large is not a photo (a video, say) and would fill a
+ * phone's memory, so it is refused before it is read. Hashing streams and has no limit. */
+var PHOTO_LIMIT = 200 * 1000 * 1000;
+function tooLarge(file) {
+  return file.size > PHOTO_LIMIT ? file.name + " is " + BL.humanSize(file.size) + ", larger than " +
+    "any photo this page reads (up to " + BL.humanSize(PHOTO_LIMIT) + "). Is it a video? Its " +
+    "fingerprint can still be taken below." : null;
+}
+
 var links = {};
 function offer(id, bytes, name, type) {
   var a = $(id);
@@ -95,6 +104,7 @@ function setupMeta() {
   input.addEventListener("change", async function () {
     var file = input.files[0];
     if (!file) return;
+    if (tooLarge(file)) { say(out, [el("p", tooLarge(file), "bl-error")]); return; }
     say(out, ["Reading " + file.name + "…"]);
     try {
       say(out, metaReport(file.name, await BL.readMetadata(await readBytes(file))));
@@ -118,6 +128,7 @@ function setupScrub() {
     var file = input.files[0];
     $("bl-scrub-save").hidden = true;
     if (!file) return;
+    if (tooLarge(file)) { say(out, [el("p", tooLarge(file), "bl-error")]); return; }
     say(out, ["Cleaning a copy of " + file.name + "…"]);
     try {
       var original = await readBytes(file);
@@ -192,6 +203,13 @@ function setupHash() {
   });
 }
 
+/** A custody log is text, a few hundred bytes a line: a file this large is not one. */
+var LOG_LIMIT = 100 * 1000 * 1000;
+function logTooLarge(file) {
+  return file.name + " is " + BL.humanSize(file.size) + ", far larger than a custody log; was " +
+    "the wrong file chosen?";
+}
+
 /** The custody log being written in this page (its bytes as text). */
 var current = "";
 
@@ -218,6 +236,7 @@ function setupLog() {
   $("bl-log-open").addEventListener("change", async function () {
     var file = $("bl-log-open").files[0];
     if (!file) return;
+    if (file.size > LOG_LIMIT) { say(out, [el("p", logTooLarge(file), "bl-error")]); return; }
     var bytes = await readBytes(file), parsed = await BL.parseLog(bytes);
     if (parsed.problems.length) {
       say(out, [el("p", file.name + " is damaged, so it was not opened for adding (verify it below " +
@@ -268,6 +287,7 @@ function setupLog() {
     var vout = $("bl-verify-out"), logFile = $("bl-verify-log").files[0];
     var useCurrent = !logFile && current;
     if (!logFile && !useCurrent) { say(vout, [el("p", "Choose a log file to verify.", "bl-error")]); return; }
+    if (logFile && logFile.size > LOG_LIMIT) { say(vout, [el("p", logTooLarge(logFile), "bl-error")]); return; }
     var name = logFile ? logFile.name : "the log in this page";
     say(vout, ["Checking " + name + "…"]);
     var bytes = logFile ? await readBytes(logFile) : new TextEncoder().encode(current);
