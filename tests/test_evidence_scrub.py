@@ -239,3 +239,31 @@ def test_cli_default_pixel_limit_is_the_library_default() -> None:
     from coursekit.evidence import cli, metadata
 
     assert cli.DEFAULT_MAX_PIXELS == metadata.DEFAULT_MAX_PIXELS
+
+
+@pytest.mark.parametrize("mode, options", [("RGB", {"quality": 70}), ("RGBA", {"quality": 70}),
+                                           ("RGB", {"lossless": True})])
+def test_webp_scrub_keeps_the_coded_picture(tmp_path: Path, mode: str,
+                                            options: dict[str, object]) -> None:
+    from coursekit.evidence import webp
+
+    img = landscape(64, 48).convert(mode)
+    exif = piexif.dump({"0th": {piexif.ImageIFD.Make: "Cam"}, "GPS": {
+        piexif.GPSIFD.GPSLatitudeRef: "N", piexif.GPSIFD.GPSLatitude: ((1, 1), (2, 1), (3, 1))}})
+    buf = io.BytesIO()
+    img.save(buf, "WEBP", exif=exif, xmp=b"<x:xmpmeta xmlns:x='adobe:ns:meta/'/>", **options)
+    data = buf.getvalue() + b"XTRA" + struct.pack("<I", 4) + b"note"
+    data = data[:4] + struct.pack("<I", len(data) - 8) + data[8:]
+    src, out = tmp_path / "in.webp", tmp_path / "out.webp"
+    src.write_bytes(data)
+    result = scrub(src, out)
+    new = out.read_bytes()
+    assert webp.picture_bytes(new) == webp.picture_bytes(data)  # not re-encoded
+    kinds = [f for f, _ in webp.riff_chunks(new)]
+    assert b"EXIF" not in kinds and b"XMP " not in kinds and b"XTRA" not in kinds
+    assert any("XTRA" in n for n in result.notes)
+    with Image.open(src) as a, Image.open(out) as b:
+        assert a.mode == b.mode and a.tobytes() == b.tobytes()
+    if HAS_EXIFTOOL:
+        text = exiftool(out)
+        assert "GPS" not in text and "Cam" not in text and "Warning" not in text

@@ -30,18 +30,32 @@ How
   Exif built with Pillow's ``Image.Exif`` is inserted, and the compressed image data from the SOS
   marker to the EOI marker is copied byte for byte: the picture is not
   re-encoded and loses nothing.
-- **PNG, TIFF, WebP**: the pixels are decoded with Pillow and saved into a fresh
-  file without metadata (lossless: PNG, uncompressed TIFF, lossless WebP), with
-  the EXIF orientation applied to the pixels. The pixels are identical; the
-  bytes and the file size are not.
+- **PNG** and **WebP**: the file is rebuilt from its own chunks (see
+  :mod:`~coursekit.evidence.png`, :mod:`~coursekit.evidence.webp`): the
+  compressed picture (IDAT; VP8/VP8L/ALPH) is copied byte for byte, so a 16-bit
+  PNG stays 16-bit; text, EXIF, XMP, ``tIME`` and private chunks go.
+- **HEIF/HEIC**: the metadata items are overwritten in place (see
+  :mod:`~coursekit.evidence.heif`); the coded picture is not touched.
+- **TIFF**: the pixels are decoded with Pillow and saved into a fresh,
+  uncompressed file; if Pillow keeps fewer bits per channel than the original
+  has (48-bit colour), the summary says so and does not call the copy identical.
+- **Video** (MP4, MOV, M4V): see :mod:`~coursekit.evidence.video`.
+- In every format the colour (ICC) profile is kept for its colours, but its
+  free texts (description, copyright, device) and header names are cleared, and
+  a kept tag whose value is not the plain value it should be (free text in a
+  date, say) is dropped.
 
 Safety
 ------
 The original is never written to: the output must be a new path (the tool
-refuses if it exists or is the input). After writing, the new file is read back
-by an independent reader (exifread for JPEG, PNG and TIFF; piexif for JPEG and
-WebP) and by Pillow; if any GPS tag or other removed item is still there, the
-output is deleted and :class:`~coursekit.evidence.errors.ScrubCheckError` is raised.
+refuses if it exists or is the input). The new bytes are checked *before*
+anything is written, by independent readers (exifread for JPEG, PNG and TIFF;
+piexif for JPEG and WebP), by Pillow, and by walking the container again (bytes
+after a JPEG's end, chunks a scrub never keeps); the compressed image data is
+compared with the original's. If anything is left, nothing is written and
+:class:`~coursekit.evidence.errors.ScrubCheckError` is raised. The file then
+appears atomically (:func:`~coursekit.evidence.safeio.write_new`). Images larger
+than ``max_pixels`` are refused before any pixel is decoded.
 """
 
 from __future__ import annotations
@@ -63,7 +77,7 @@ import exifread
 import piexif
 from PIL import ExifTags, Image, ImageOps
 
-from . import icc, png
+from . import icc, png, webp
 from .errors import CheckFailedError, OutputRefusedError, ScrubCheckError, UnsupportedFormatError
 from .hashing import read_input, sha256_bytes, sha256_file
 from .metadata import (
@@ -187,6 +201,11 @@ def scrub(src: str | os.PathLike[str], dst: str | os.PathLike[str], *,
                                     name=str(src_p))
         image_data = ("compressed image data (IDAT chunks) copied byte for byte, not "
                       "re-encoded: same pixels at the same bit depth")
+    elif fmt == "WEBP":
+        new_bytes = scrub_webp_bytes(data, keep_timestamps=keep_timestamps, notes=notes,
+                                     name=str(src_p))
+        image_data = ("compressed image data (VP8/VP8L chunks) copied byte for byte, not "
+                      "re-encoded: same pixels")
     elif fmt == "HEIF":
         from .heif import scrub_heif_bytes
 
@@ -200,6 +219,8 @@ def scrub(src: str | os.PathLike[str], dst: str | os.PathLike[str], *,
                                                       "(see the notes)"))
     leftovers = find_leftovers_in(new_bytes, fmt, keep_timestamps=keep_timestamps)
     if fmt == "JPEG" and jpeg_image_data(new_bytes) != jpeg_image_data(data):
+        leftovers.append("the compressed image data differs from the original's")
+    if fmt == "WEBP" and webp.picture_bytes(new_bytes) != webp.picture_bytes(data):
         leftovers.append("the compressed image data differs from the original's")
     if fmt == "PNG" and png.raw_pixels(new_bytes) != png.raw_pixels(data):
         leftovers.append("the pixels differ from the original's")
@@ -392,6 +413,38 @@ def scrub_jpeg_bytes(data: bytes, *, keep_timestamps: bool = False,
         notes.append(f"removed {layout.trailing} bytes after the end of the image")
     return b"".join([b"\xff\xd8", jfif or b"", exif_segment, *kept,
                      data[layout.scan_start:layout.scan_end]])
+
+
+# --- WebP --------------------------------------------------------------------------------
+
+def scrub_webp_bytes(data: bytes, *, keep_timestamps: bool = False,
+                     notes: list[str] | None = None, name: str = "WebP data") -> bytes:
+    """Rebuild a WebP from its own chunks: the picture kept byte for byte, metadata gone.
+
+    Kept: VP8/VP8L/ALPH (and ANIM/ANMF), the VP8X header with its flags updated,
+    the ICC profile with its texts cleared and, only with ``keep_timestamps``, a
+    new EXIF chunk holding the capture times. Dropped: EXIF, XMP and every chunk
+    a program added for its own use.
+    """
+    notes = notes if notes is not None else []
+    parts = webp.riff_chunks(data, name)
+    profile = next((b for f, b in parts if f == b"ICCP"), None)
+    if profile:
+        profile, changes = icc.clean_profile(profile)
+        notes += changes
+    exif_bytes = None
+    raw_exif = next((b for f, b in parts if f == b"EXIF"), None)
+    if raw_exif is not None:
+        dropped: list[str] = []
+        payload = raw_exif if raw_exif.startswith(b"Exif\x00\x00") else b"Exif\x00\x00" + raw_exif
+        cleaned = _clean_exif(_load_exif(payload, notes), keep_timestamps, dropped)
+        notes += _dropped_note(dropped)
+        exif_bytes = cleaned[6:] if cleaned and keep_timestamps else None
+    odd = sorted({f.decode("latin-1").strip() for f, _ in parts
+                  if f not in webp.IMAGE_CHUNKS and f not in (b"ICCP", b"EXIF", b"XMP ")})
+    if odd:
+        notes.append(f"removed chunks {', '.join(odd)} (private or unknown data)")
+    return webp.rebuild(parts, icc=profile or None, exif=exif_bytes)
 
 
 # --- PNG ---------------------------------------------------------------------------------
@@ -606,6 +659,9 @@ def find_leftovers_in(data: bytes, fmt: str, *, keep_timestamps: bool = False) -
         found += [f"container: JPEG segment 0xFF{s.marker:02X}" for s in layout.segments
                   if s.marker in (0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEA, 0xEB, 0xEC,
                                   0xED, 0xEF, _COM)]
+    if fmt == "WEBP":
+        found += [f"container: WebP chunk {f!r}" for f, _ in webp.riff_chunks(data, "the output")
+                  if f not in webp.IMAGE_CHUNKS | {b"ICCP", b"EXIF"}]
     if fmt == "PNG":
         parts = png.chunks(data, "the output")
         allowed = png.KEEP | {b"eXIf"} | ({b"tEXt"} if keep_timestamps else set())
