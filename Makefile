@@ -8,6 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 PORT   ?= 8000
+A11Y   := tools/a11y/node_modules/.package-lock.json
 
 .PHONY: html html-en html-ar gettext facilitator test test-fast serve lab clean bench pdf packs lock venv
 
@@ -53,8 +54,13 @@ facilitator: $(STAMP)
 	COURSE_EDITION=facilitator $(JB) build . --toc _toc-facilitator.yml -n -W --keep-going --path-output _build/facilitator
 
 ## test: the full test suite (unit, structure, nbval over every notebook, book build, browser)
-test: $(STAMP)
+test: $(STAMP) $(A11Y)
 	$(BIN)/python -m pytest tests chapters exercises appendices --nbval-lax -p no:cacheprovider
+
+# The accessibility checkers the tests run (axe-core, pa11y, vnu-jar, Puppeteer for Firefox), from
+# tools/a11y/package-lock.json; no browser or Java download (Debian's chromium, firefox-esr, java).
+$(A11Y): tools/a11y/package-lock.json
+	cd tools/a11y && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 ## test-fast: the checks that need no book build, browser or PDF (seconds): run these while writing
 test-fast: $(STAMP)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -88,10 +90,10 @@ def facilitator_build(book: Build, tmp_path_factory: pytest.TempPathFactory) -> 
     return build_book(out, edition="facilitator")
 
 
-@pytest.fixture(scope="session")
-def site_url(built_html: Path) -> Iterator[str]:
-    """Serve the built site on a free localhost port for the session."""
-    handler = functools.partial(_QuietHandler, directory=str(built_html))
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on a free localhost port while the block runs; yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -102,10 +104,85 @@ def site_url(built_html: Path) -> Iterator[str]:
         server.server_close()
 
 
+@pytest.fixture(scope="session")
+def site_url(built_html: Path) -> Iterator[str]:
+    """Serve the built site on a free localhost port for the session."""
+    with serve(built_html) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def facilitator_html(facilitator_build: Build) -> Path:
+    """The facilitator edition's built site; fails (with the log) if that build did not succeed."""
+    b = facilitator_build
+    if b.returncode != 0 or not (b.html / "index.html").exists():
+        pytest.fail(f"the facilitator edition did not build:\n{b.log[-6000:]}\n{b.reports()[-6000:]}")
+    return b.html
+
+
+@pytest.fixture(scope="session")
+def facilitator_url(facilitator_html: Path) -> Iterator[str]:
+    """Serve the facilitator edition on a free localhost port for the session."""
+    with serve(facilitator_html) as url:
+        yield url
+
+
+def site_pages(html: Path) -> list[str]:
+    """Every reader-facing page of a built site, relative to its folder, sorted."""
+    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
+                  if not {"_static", "_sources", "reports", "_images"} & set(p.relative_to(html).parts))
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium driven by Playwright, one instance for the whole session.
+
+    Without Chromium the browser tests FAIL with the package to install; they never skip.
+    """
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: the browser tests need Debian's 'chromium' package "
+                    "(sudo apt-get update && sudo apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+A11Y_TOOLS = ROOT / "tools" / "a11y"
+
+
+@pytest.fixture(scope="session")
+def a11y_tools() -> Path:
+    """tools/a11y with its pinned npm packages installed (axe-core, pa11y, vnu-jar, Puppeteer).
+
+    `make test` installs them (`npm ci` from the committed lock file, no browser download);
+    when run directly, pytest does the same once. Fails with the reason when npm cannot.
+    """
+    stamp = A11Y_TOOLS / "node_modules" / ".package-lock.json"
+    lock = A11Y_TOOLS / "package-lock.json"
+    if not stamp.is_file() or stamp.stat().st_mtime < lock.stat().st_mtime:
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is missing: the accessibility checks need Node.js and npm "
+                        "(sudo apt-get install -y nodejs npm)")
+        env = dict(os.environ, PUPPETEER_SKIP_DOWNLOAD="1")
+        proc = subprocess.run([npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
+                              cwd=A11Y_TOOLS, env=env, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            pytest.fail(f"npm ci in tools/a11y failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    return A11Y_TOOLS
+
+
 # `make test-fast` runs only the checks that need no book build, browser or PDF: any test that
 # asks (directly or through another fixture) for one of these fixtures is marked `needs_build`.
 BUILD_FIXTURES = {"book", "built_html", "site_url", "facilitator_book", "facilitator_html",
-                  "browser", "pdfs", "packs", "lab_server"}
+                  "facilitator_build", "facilitator_url", "browser", "pdfs", "packs", "lab_server"}
 
 
 def pytest_configure(config: pytest.Config) -> None:

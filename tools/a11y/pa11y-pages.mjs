@@ -1,5 +1,5 @@
 // pa11y (HTML_CodeSniffer runner, WCAG2AA) over the given pages of a served site.
-// Usage: node pa11y-pages.mjs BASE_URL PAGE [PAGE ...]
+// Usage: node pa11y-pages.mjs BASE_URL PAGE [PAGE ...]   (a PAGE that is a full http URL is used as is)
 // Prints one JSON object: {"<page>": [{"code", "message", "selector", "context"}, ...], ...}
 // holding every *error* (warnings and notices are left out). Exit code 0 when the run
 // completed (whatever it found), 2 on bad arguments, 3 when the browser could not start.
@@ -28,7 +28,8 @@ const found = {};
 try {
   for (const rel of pages) {
     const page = await browser.newPage();
-    const result = await pa11y(`${base}/${rel}`, {
+    const url = /^https?:/.test(rel) ? rel : `${base}/${rel}`;
+    const result = await pa11y(url, {
       browser, page, runners: ["htmlcs"], standard: "WCAG2AA",
       includeWarnings: false, includeNotices: false, timeout: 60000,
     });

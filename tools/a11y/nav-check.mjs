@@ -1,0 +1,105 @@
+// The sidebar toggles, driven in a real browser as a reader would use them (WebDriver BiDi for
+// Firefox, so Debian's firefox-esr works as installed: no browser is downloaded).
+// Usage: node nav-check.mjs firefox|chrome BASE_URL PAGE TARGET WIDTH [WIDTH ...]
+//   PAGE   the page to start on (e.g. chapters/consensus.html)
+//   TARGET a page the primary sidebar links to (e.g. chapters/nonviolence.html)
+// At each width: click the visible "Toggle primary sidebar" button, check that the sidebar
+// shows, follow its link to TARGET, open the sidebar again and close it (Escape on a phone,
+// the toggle on a wide screen); then open and close the secondary sidebar ("On this page")
+// where its toggle is shown. Prints {"<width>": ["problem", ...]} as JSON; an empty list is a
+// pass. Exit code 0 when the run completed, 2 on bad arguments, 3 when the browser cannot start.
+import puppeteer from "puppeteer";
+
+const [name, base, start, target, ...widths] = process.argv.slice(2);
+if (!["firefox", "chrome"].includes(name) || !base || !start || !target || !widths.length) {
+  console.error("usage: node nav-check.mjs firefox|chrome BASE_URL PAGE TARGET WIDTH [WIDTH ...]");
+  process.exit(2);
+}
+const executablePath = name === "firefox" ? (process.env.FIREFOX || "/usr/bin/firefox-esr")
+  : (process.env.CHROMIUM || "/usr/bin/chromium");
+let browser;
+try {
+  browser = await puppeteer.launch({
+    browser: name, executablePath, headless: true,
+    args: name === "chrome" ? ["--no-sandbox", "--disable-gpu"] : [],
+  });
+} catch (err) {
+  console.error(`nav-check: cannot start ${name} at ${executablePath}: ${err.message.split("\n")[0]}`);
+  process.exit(3);
+}
+
+const shown = (sel) => `(() => { const el = document.querySelector(${JSON.stringify(sel)});
+  if (!el) return false; const r = el.getBoundingClientRect(); const cs = getComputedStyle(el);
+  return r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth &&
+    cs.visibility !== "hidden" && cs.display !== "none" && cs.opacity !== "0"; })()`;
+const settle = (page) => new Promise((r) => setTimeout(r, 450));  // the theme's 0.25 s slide
+
+async function check(width) {
+  const problems = [];
+  const page = await browser.newPage();
+  await page.setViewport({ width: Number(width), height: 800 });
+  await page.goto(`${base}/${start}`, { waitUntil: "load" });
+  await settle(page);
+  const wide = Number(width) >= 992;
+  const visibleToggles = await page.evaluate(() => [...document.querySelectorAll(".primary-toggle")]
+    .filter((b) => b.getBoundingClientRect().width > 0).length);
+  if (visibleToggles !== 1) problems.push(`${visibleToggles} visible primary toggles (want 1)`);
+  const toggle = ".bd-header-article .primary-toggle";
+  const sidebarLink = (t) => `${wide ? "#pst-primary-sidebar" : "#pst-primary-sidebar-modal"} a[href$="${t.split("/").pop()}"]`;
+  if (wide) {
+    if (!(await page.evaluate(shown("#pst-primary-sidebar")))) problems.push("wide: sidebar not shown at first");
+    await page.click(toggle); await settle(page);
+    if (await page.evaluate(shown("#pst-primary-sidebar"))) problems.push("wide: the toggle did not hide the sidebar");
+    await page.click(toggle); await settle(page);
+    if (!(await page.evaluate(shown("#pst-primary-sidebar")))) problems.push("wide: the toggle did not show the sidebar again");
+  } else {
+    await page.click(toggle); await settle(page);
+    if (!(await page.evaluate(() => document.querySelector("#pst-primary-sidebar-modal")?.open)))
+      problems.push("phone: the primary toggle did not open the sidebar");
+  }
+  const link = sidebarLink(target);
+  if (!(await page.evaluate(shown(link)))) {
+    problems.push(`no visible sidebar link to ${target}`);
+  } else {
+    await Promise.all([page.waitForNavigation({ waitUntil: "load" }), page.click(link)]);
+    await settle(page);
+    if (!page.url().endsWith(target)) problems.push(`the sidebar link led to ${page.url()}`);
+    // open again, then close
+    await page.click(toggle); await settle(page);
+    if (wide) {
+      if (await page.evaluate(shown("#pst-primary-sidebar"))) problems.push("wide: could not close the sidebar");
+    } else {
+      if (!(await page.evaluate(() => document.querySelector("#pst-primary-sidebar-modal")?.open)))
+        problems.push("phone: the sidebar did not open on the second page");
+      await page.keyboard.press("Escape"); await settle(page);
+      if (await page.evaluate(() => document.querySelector("#pst-primary-sidebar-modal")?.open))
+        problems.push("phone: Escape did not close the sidebar");
+    }
+  }
+  // secondary sidebar ("On this page")
+  const second = ".bd-header-article .secondary-toggle";
+  if (await page.evaluate(shown(second))) {
+    await page.click(second); await settle(page);
+    const open = await page.evaluate(() => document.querySelector("#pst-secondary-sidebar-modal")?.open);
+    if (!open) problems.push("the secondary toggle did not open the page contents");
+    else if (!(await page.evaluate(shown("#pst-secondary-sidebar-modal nav.page-toc a"))))
+      problems.push("the page contents opened without visible links");
+    await page.keyboard.press("Escape"); await settle(page);
+    if (await page.evaluate(() => document.querySelector("#pst-secondary-sidebar-modal")?.open))
+      problems.push("Escape did not close the page contents");
+  } else if (!(await page.evaluate(shown("#pst-secondary-sidebar nav.page-toc")))) {
+    problems.push("neither a secondary toggle nor the page contents is shown");
+  }
+  await page.close();
+  return problems;
+}
+
+const results = {};
+try {
+  for (const w of widths) results[w] = await check(w);
+} catch (err) {
+  results.error = [String(err.message || err).split("\n")[0]];
+} finally {
+  await browser.close();
+}
+process.stdout.write(JSON.stringify(results) + "\n");
