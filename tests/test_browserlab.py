@@ -142,7 +142,8 @@ class Lab:
 
     def _route(self, route) -> None:
         url = route.request.url
-        if urlsplit(url).scheme in ("data", "blob") or urlsplit(url).hostname in ("127.0.0.1", "localhost"):
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "file") or parts.hostname in ("127.0.0.1", "localhost"):
             route.continue_()
         else:
             self.remote.append(url)
@@ -538,3 +539,25 @@ def test_the_tools_and_their_results_have_no_axe_violations(browser, a11y_tools:
     finally:
         lab.close()
     assert not lab.errors and not lab.remote
+
+
+def test_the_page_works_from_the_offline_copy_opened_from_disk(browser, built_html: Path,
+                                                               media: dict[str, Path],
+                                                               tmp_path: Path) -> None:
+    """No server at all (file://), as a reader opens the offline zip: the tools still work."""
+    lab = Lab(browser, (built_html / PAGE).as_uri())
+    try:
+        lab.page.set_input_files("#bl-scrub-file", str(media["webp"]))
+        lab.text("#bl-scrub-out", "Checked")
+        assert _image_data("webp", lab.blob("bl-scrub-save")) == _image_data("webp", media["webp"].read_bytes())
+        note = tmp_path / "note.txt"
+        note.write_bytes(b"offline")
+        start_log(lab)
+        add_file(lab, note, "recorder", "collected", 2)
+        log = tmp_path / "offline.jsonl"
+        log.write_bytes(lab.blob("bl-log-save"))
+        assert cli("log", "verify", str(log), "--base", str(tmp_path), cwd=tmp_path).returncode == 0
+    finally:
+        lab.close()
+    assert not lab.errors, lab.errors[:3]
+    assert not [u for u in lab.remote if not u.startswith("file:")], lab.remote[:3]

@@ -1,5 +1,6 @@
 /* Streamed SHA-256 of a file of any size: the file is read a piece at a time (its stream(),
- * or File.slice() in pieces where a browser has no stream()) and each piece goes into
+ * into one reused buffer where the browser allows it, or File.slice() pieces where a browser
+ * has no stream()) and each piece goes into
  * hash-wasm's incremental hasher, so memory stays flat: a 2 GB video never sits in memory
  * as a whole.
  */
@@ -33,12 +34,21 @@ BL.hashFile = async function (file, onProgress, chunkSize) {
     }
   }
   if (!chunkSize && typeof file.stream === "function") {
-    var reader = file.stream().getReader();
+    var stream = file.stream(), reader = null, buffer = null;
+    try {
+      // A "bring your own buffer" reader fills one 1 MiB buffer again and again, so memory
+      // stays at a few megabytes whatever the file's size.
+      reader = stream.getReader({ mode: "byob" });
+      buffer = new ArrayBuffer(1024 * 1024);
+    } catch (err) {
+      reader = stream.getReader(); // an older browser: pieces of the browser's own size
+    }
     for (;;) {
       var next;
-      try { next = await reader.read(); } catch (err) { throw readError(); }
+      try { next = await reader.read(buffer ? new Uint8Array(buffer) : undefined); } catch (err) { throw readError(); }
       if (next.done) break;
       take(next.value);
+      if (buffer) buffer = next.value.buffer;
     }
   } else {
     var step = chunkSize || BL.HASH_CHUNK;
