@@ -160,22 +160,29 @@ def _hash_command(path: Path) -> list[str]:
             "-map", "0:a?", "-c", "copy", "-f", "streamhash", "-hash", "md5", "-"]
 
 
+def _start_hash(path: Path) -> subprocess.Popen[str]:
+    """Start reading every packet of ``path`` (see :func:`packet_hashes`)."""
+    return subprocess.Popen(_hash_command(path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, text=True)
+
+
+def _finish_hash(path: Path, proc: subprocess.Popen[str]) -> list[str]:
+    """The per-stream packet hashes a started reader printed."""
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        last = (err.strip().splitlines() or ["unknown error"])[-1]
+        raise BadImageError(f"{path}: its packets could not be read ({last})")
+    return [line for line in out.splitlines() if line.strip()]
+
+
 def packet_hashes(*paths: Path) -> list[list[str]]:
     """For each file, the MD5 of all its packets per stream (``0,v,MD5=...``).
 
     The files are read at the same time (one ffmpeg each), so checking a copy
     against its original takes about as long as reading one of them.
     """
-    procs = [subprocess.Popen(_hash_command(p), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              stdin=subprocess.DEVNULL, text=True) for p in paths]
-    results = []
-    for p, proc in zip(paths, procs, strict=True):
-        out, err = proc.communicate()
-        if proc.returncode != 0:
-            last = (err.strip().splitlines() or ["unknown error"])[-1]
-            raise BadImageError(f"{p}: its packets could not be read ({last})")
-        results.append([line for line in out.splitlines() if line.strip()])
-    return results
+    procs = [_start_hash(p) for p in paths]
+    return [_finish_hash(p, proc) for p, proc in zip(paths, procs, strict=True)]
 
 
 def scrub_video(src: Path, dst: Path, *, keep_timestamps: bool = False) -> Any:
@@ -208,6 +215,7 @@ def scrub_video(src: Path, dst: Path, *, keep_timestamps: bool = False) -> Any:
         argv += ["-metadata", f"creation_time={created}"]
     argv.append(str(tmp))
     notes: list[str] = []
+    src_packets = _start_hash(src)  # reads the original while ffmpeg copies it
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, check=False,
                               stdin=subprocess.DEVNULL)
@@ -218,7 +226,8 @@ def scrub_video(src: Path, dst: Path, *, keep_timestamps: bool = False) -> Any:
                                          "nothing was left behind")
             raise BadImageError(f"{src}: could not be copied without re-encoding ({last})")
         dst_hash = pool.submit(sha256_file, tmp)
-        ours, theirs = packet_hashes(src, tmp)
+        (theirs,) = packet_hashes(tmp)
+        ours = _finish_hash(src, src_packets)
         problems = [] if ours == theirs and ours else [
             "the audio or video packets differ from the original's "
             f"(original {ours}, copy {theirs})"]
@@ -234,6 +243,9 @@ def scrub_video(src: Path, dst: Path, *, keep_timestamps: bool = False) -> Any:
         commit_temp(tmp, dst)
         before_hash, after_hash = src_hash.result(), dst_hash.result()
     finally:
+        if src_packets.poll() is None:
+            src_packets.kill()
+            src_packets.communicate()
         pool.shutdown(wait=True)
         tmp.unlink(missing_ok=True)
     notes.append("anything an encoder wrote inside the packets themselves (some name their "
