@@ -79,9 +79,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "quiz_wrong": "ليس تمامًا.",
         "footer": (
             "<p>التضامن عمليًا — مقرر مفتوح، مستقل عن حركة التضامن الدولية.\n"
-            '<a class="about-course-link" data-path="../appendices/about.html" hreflang="en">'
-            "عن هذا المقرر (بالإنجليزية)</a>\n"
-            "<noscript>(صفحة «عن هذا المقرر» هي أول صفحات الملاحق في النسخة الإنجليزية.)</noscript>\n"
+            '<a class="about-course-link" data-path="appendices/about.html">عن هذا المقرر</a>\n'
+            "<noscript>(صفحة «عن هذا المقرر» هي أول صفحات الملاحق.)</noscript>\n"
             "· المصادر مذكورة في صفحة المراجع.</p>\n"
         ),
     },
@@ -270,33 +269,59 @@ def _report_untranslated(app: Any, doctree: Any) -> None:
                        location=node, type="i18n", subtype="untranslated")
 
 
+def switch_html(pagename: str, here: str, there: str, there_pages: set[str]) -> str:
+    """The visible language switch of one page: a link to its counterpart (or the other home)."""
+    href = counterpart_href(pagename, here, there, there_pages)
+    note = ""
+    if pagename not in there_pages:
+        note = (f' <span class="course-lang-note" lang="{there}">'
+                f'({html.escape(UI_STRINGS[there]["missing_note"])})</span>')
+    return (f'<nav class="course-lang-switch" aria-label="{UI_STRINGS[here]["switch_label"]}">'
+            f'<a href="{html.escape(href)}" hreflang="{there}" lang="{there}">{LANGUAGE_NAME[there]}</a>'
+            f"{note}</nav>\n")
+
+
+def _editions(app: Any) -> tuple[str, str, set[str]] | None:
+    """(this edition's language, the other's, the other's pages), or None without a switch."""
+    if "facilitator" in app.tags:  # the facilitator edition has no Arabic counterpart yet
+        return None
+    here = app.config.language if app.config.language in LANGUAGES else SOURCE_LANGUAGE
+    there = "ar" if here == SOURCE_LANGUAGE else SOURCE_LANGUAGE
+    try:
+        return here, there, edition_pages(Path(app.srcdir), there)
+    except I18nError:
+        return None
+
+
 def _language_switch(app: Any, pagename: str, templatename: str,
                      context: dict[str, Any], doctree: Any) -> None:
     """A visible switch and ``<link rel="alternate" hreflang>`` to the other edition's page."""
-    if "facilitator" in app.tags:  # the facilitator edition has no Arabic counterpart yet
+    editions = _editions(app)
+    if editions is None:
         return
-    here = app.config.language if app.config.language in LANGUAGES else SOURCE_LANGUAGE
-    root = Path(app.srcdir)
-    there = "ar" if here == SOURCE_LANGUAGE else SOURCE_LANGUAGE
-    try:
-        there_pages = edition_pages(root, there)
-    except I18nError:
-        return
-    href = counterpart_href(pagename, here, there, there_pages)
-    exists = pagename in there_pages
-    strings = UI_STRINGS[here]
-    self_href = context["pathto"](pagename) if "pathto" in context else pagename + ".html"
-    if exists:
+    here, there, there_pages = editions
+    if pagename in there_pages:
+        self_href = context["pathto"](pagename) if "pathto" in context else pagename + ".html"
+        href = counterpart_href(pagename, here, there, there_pages)
         context["metatags"] = context.get("metatags", "") + (
             f'<link rel="alternate" hreflang="{here}" href="{html.escape(self_href)}">\n'
             f'<link rel="alternate" hreflang="{there}" href="{html.escape(href)}">\n')
-    switch = (f'<nav class="course-lang-switch" aria-label="{strings["switch_label"]}">'
-              f'<a href="{html.escape(href)}" hreflang="{there}" lang="{there}">{LANGUAGE_NAME[there]}</a>'
-              + ("" if exists else f' <span class="course-lang-note" lang="{there}">'
-                                   f'({html.escape(UI_STRINGS[there]["missing_note"])})</span>')
-              + "</nav>\n")
     if isinstance(context.get("body"), str):
-        context["body"] = switch + context["body"]
+        context["body"] = switch_html(pagename, here, there, there_pages) + context["body"]
+
+
+#: Where a page without a ``body`` (the search page, the index) gets its switch: the first found.
+_SWITCH_ANCHORS = ('<article class="bd-article">', '<div class="bd-search-container">')
+
+
+def add_switch(text: str, pagename: str, here: str, there: str, there_pages: set[str]) -> str:
+    """Give a page whose template has no ``body`` (the search page) its switch, at its top."""
+    if 'class="course-lang-switch"' in text:
+        return text
+    for anchor in _SWITCH_ANCHORS:
+        if anchor in text:
+            return text.replace(anchor, anchor + switch_html(pagename, here, there, there_pages), 1)
+    return text
 
 
 _TERM_LINE = re.compile(r"^(\S[^\n]*)$", re.M)
@@ -421,31 +446,39 @@ def merged_js_translations(sphinx_js: Path, po_file: Path) -> str:
     return "Documentation.addTranslations(" + json.dumps(data, ensure_ascii=False, indent=1) + ");\n"
 
 
-def _write_direction(app: Any, exception: Exception | None) -> None:
-    """After the HTML build, mark every page of a right-to-left edition ``dir="rtl"``.
-
-    Sphinx writes ``lang`` but never ``dir`` (sphinx-doc/sphinx#10385).
-    """
-    if exception is not None or app.builder.format != "html" or app.config.language not in RTL_LANGUAGES:
+def _finish_pages(app: Any, exception: Exception | None) -> None:
+    """After the HTML build: every page has its language switch, and every page of a
+    right-to-left edition is marked ``dir="rtl"`` (Sphinx writes ``lang`` but never ``dir``,
+    sphinx-doc/sphinx#10385) with its interface strings in that language."""
+    if exception is not None or app.builder.format != "html":
         return
     out = Path(app.outdir)
-    import sphinx
+    language = app.config.language
+    rtl = language in RTL_LANGUAGES
+    if rtl:
+        import sphinx
 
-    po = catalogue_for(Path(app.srcdir), app.config.language, "sphinx")
-    if po.is_file():
-        js = Path(sphinx.__file__).parent / "locale" / app.config.language / "LC_MESSAGES" / "sphinx.js"
-        target = out / "_static" / "translations.js"
-        tmp = target.with_suffix(".js.tmp")
-        tmp.write_text(merged_js_translations(js, po), encoding="utf-8")
-        tmp.replace(target)
+        po = catalogue_for(Path(app.srcdir), language, "sphinx")
+        if po.is_file():
+            js = Path(sphinx.__file__).parent / "locale" / language / "LC_MESSAGES" / "sphinx.js"
+            target = out / "_static" / "translations.js"
+            tmp = target.with_suffix(".js.tmp")
+            tmp.write_text(merged_js_translations(js, po), encoding="utf-8")
+            tmp.replace(target)
+    editions = _editions(app)
     for page in out.rglob("*.html"):
-        if "_static" in page.relative_to(out).parts:
+        rel = page.relative_to(out)
+        if {"_static", "_sources", "reports"} & set(rel.parts):
             continue
         text = page.read_text(encoding="utf-8")
-        marked = mark_direction(text, app.config.language)
-        if marked != text:
+        new = text
+        if editions is not None:
+            new = add_switch(new, rel.with_suffix("").as_posix(), *editions)
+        if rtl:
+            new = mark_direction(new, language)
+        if new != text:
             tmp = page.with_suffix(".html.tmp")
-            tmp.write_text(marked, encoding="utf-8")
+            tmp.write_text(new, encoding="utf-8")
             tmp.replace(page)
 
 
@@ -459,7 +492,7 @@ def setup_i18n(app: Any) -> None:
     app.connect("doctree-read", _report_untranslated)
     app.connect("html-page-context", _language_switch)
     app.connect("missing-reference", _link_to_english)
-    app.connect("build-finished", _write_direction, priority=300)  # before the minifier and zip
+    app.connect("build-finished", _finish_pages, priority=300)  # before the minifier and zip
 
 
 # --- Command line --------------------------------------------------------------------------
