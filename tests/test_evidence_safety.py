@@ -14,11 +14,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from coursekit.evidence import safeio
 from coursekit.evidence.cli import main
 from coursekit.evidence.custody import CustodyLog, fixed_clock, parse_log
 from coursekit.evidence.errors import ExitCode, OutputRefusedError
+from coursekit.evidence.report import check_report_data
 
 START = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -290,3 +293,29 @@ def test_log_json_is_still_plain_json(here: Path) -> None:
     CustodyLog("c.jsonl").add("photo.jpg", actor="a", action="b")
     for line in Path("c.jsonl").read_text(encoding="ascii").splitlines():
         json.loads(line, parse_constant=lambda c: pytest.fail(c))
+
+
+# --- never a traceback, whatever the bytes -----------------------------------------------
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.binary(max_size=80) | _JSON.map(lambda v: json.dumps(v).encode()),
+                min_size=1, max_size=6))
+def test_parse_log_never_raises(lines: list[bytes]) -> None:
+    entries, problems = parse_log(b"\n".join(lines) + b"\n")
+    assert problems or entries  # something is always said about a non-empty log
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dictionaries(st.sampled_from(["title", "when", "when_end", "where", "observations",
+                                        "interpretations", "witnesses", "media", "x"]),
+                       _JSON, max_size=8) | _JSON)
+def test_check_report_data_never_raises(data: object) -> None:
+    problems = check_report_data(data)
+    assert all(isinstance(p, str) and "\n" not in p for p in problems)
