@@ -146,3 +146,15 @@ def test_hashing_a_large_video_stays_flat_in_memory(tmp_path: Path) -> None:
     finally:
         tracemalloc.stop()
     assert peak < 3 * 1024 * 1024, peak
+
+
+def test_scrub_video_with_awkward_names(videos: dict[str, Path], tmp_path: Path) -> None:
+    """Brackets, a pipe, a colon and non-ASCII letters in names: no escaping trouble."""
+    folder = tmp_path / "fol[der]|x"
+    folder.mkdir()
+    src = folder / "clip [1]|a:b ✓.mp4"
+    shutil.copy(videos["mp4"], src)
+    out = folder / "out [2]|c:d ✓.mp4"
+    scrub(src, out)
+    assert frame_md5(out) == frame_md5(src)
+    assert sorted(p.name for p in folder.iterdir()) == sorted([src.name, out.name])

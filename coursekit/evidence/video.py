@@ -9,9 +9,10 @@ The toolkit uses ffmpeg's own tools (Debian's ``ffmpeg`` package): ``ffprobe``
 reads the container's tags; ``ffmpeg -c copy`` writes a new file with the same
 audio and video packets and without the metadata (global, per stream and
 chapters; data tracks are left out). After writing, the packets of the copy are
-read back and compared with the original's (an MD5 over every packet of each
-stream, by ffmpeg's ``streamhash``, reading both files at once): the copy is kept
-only if they are byte-identical.
+read back by a separate ffmpeg and compared with the packets that were copied
+(an MD5 over every packet of each stream, ffmpeg's ``streamhash``, computed
+during the copy through the ``tee`` muxer, so the original is read once): the
+copy is kept only if they are byte-identical.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -28,7 +30,7 @@ from typing import Any
 from .errors import BadImageError, OutputRefusedError, ScrubCheckError, UnsupportedFormatError
 from .hashing import require_file, sha256_file
 from .metadata import CATEGORIES, OTHER, GpsPosition, MediaMetadata, Tag
-from .safeio import check_new_path, commit_temp, new_temp_path, os_reason
+from .safeio import check_new_path, commit_temp, os_reason
 
 #: Container format names by file ending (ffmpeg muxer).
 MUXERS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mov", ".qt": "mov"}
@@ -204,30 +206,32 @@ def scrub_video(src: Path, dst: Path, *, keep_timestamps: bool = False) -> Any:
     check_new_path(dst, what="scrubbed copy")
     pool = ThreadPoolExecutor(max_workers=2)  # hashing (hashlib frees the GIL) beside ffmpeg
     src_hash = pool.submit(sha256_file, src)
-    tmp = new_temp_path(dst)
-    argv = [_tool("ffmpeg"), "-nostdin", "-v", "error", "-i", str(src), "-map", "0:v?",
-            "-map", "0:a?", "-c", "copy", "-map_metadata", "-1", "-map_metadata:s", "-1",
+    # a temporary name of plain characters, so it needs no escaping in the tee muxer's syntax
+    tmp = dst.parent / f".evidence-{os.getpid()}-{secrets.token_hex(4)}.partial{ending}"
+    argv = [_tool("ffmpeg"), "-nostdin", "-v", "error", "-i", os.path.abspath(src), "-map",
+            "0:v?", "-map", "0:a?", "-c", "copy", "-map_metadata", "-1", "-map_metadata:s", "-1",
             "-map_chapters", "-1", "-fflags", "+bitexact", "-flags:v", "+bitexact",
-            "-flags:a", "+bitexact", "-metadata:s", "handler_name=", "-f", MUXERS[ending]]
+            "-flags:a", "+bitexact", "-metadata:s", "handler_name="]
     created = next((t.value for t in before.tags if t.ifd == "container"
                     and t.name == "creation_time"), None)
     if keep_timestamps and created:
         argv += ["-metadata", f"creation_time={created}"]
-    argv.append(str(tmp))
+    # one read of the original: the tee muxer writes the copy and hashes the packets it copied
+    argv += ["-f", "tee", f"[f={MUXERS[ending]}:fflags=+bitexact]{tmp.name}|"
+             "[f=streamhash:hash=md5]pipe\\:1"]
     notes: list[str] = []
-    src_packets = _start_hash(src)  # reads the original while ffmpeg copies it
     try:
         proc = subprocess.run(argv, capture_output=True, text=True, check=False,
-                              stdin=subprocess.DEVNULL)
+                              stdin=subprocess.DEVNULL, cwd=tmp.parent)
         if proc.returncode != 0:
             last = (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
             if "No space" in last or "Read-only" in last or "Permission denied" in last:
                 raise OutputRefusedError(f"{dst}: cannot be written ({last.split(': ')[-1]}); "
                                          "nothing was left behind")
             raise BadImageError(f"{src}: could not be copied without re-encoding ({last})")
+        ours = [line for line in proc.stdout.splitlines() if line.strip()]
         dst_hash = pool.submit(sha256_file, tmp)
-        (theirs,) = packet_hashes(tmp)
-        ours = _finish_hash(src, src_packets)
+        (theirs,) = packet_hashes(tmp)  # the copy read back by a separate ffmpeg
         problems = [] if ours == theirs and ours else [
             "the audio or video packets differ from the original's "
             f"(original {ours}, copy {theirs})"]
@@ -243,9 +247,6 @@ def scrub_video(src: Path, dst: Path, *, keep_timestamps: bool = False) -> Any:
         commit_temp(tmp, dst)
         before_hash, after_hash = src_hash.result(), dst_hash.result()
     finally:
-        if src_packets.poll() is None:
-            src_packets.kill()
-            src_packets.communicate()
         pool.shutdown(wait=True)
         tmp.unlink(missing_ok=True)
     notes.append("anything an encoder wrote inside the packets themselves (some name their "
