@@ -500,7 +500,16 @@ def _footer_links(app: Sphinx, pagename: str, templatename: str, context: dict, 
             return '<a class="course-footer-link">'
         return f'<a class="course-footer-link" href="{pathto(doc)}">'
 
-    context["theme_extra_footer"] = _FOOTER_LINK.sub(link, footer)
+    footer = _FOOTER_LINK.sub(link, footer)
+    # The facilitator edition is published beside the learner one, at /facilitator/ (see the
+    # deploy workflow); the learner edition links to its home page from every footer.
+    if "facilitator" not in app.tags and "course-edition-link" in footer:
+        root = pathto(app.config.root_doc).rsplit("/", 1)[0] + "/" if "/" in pathto(app.config.root_doc) else ""
+        footer = footer.replace('<a class="course-edition-link">',
+                                f'<a class="course-edition-link" href="{root}facilitator/intro.html">')
+    elif "course-edition-link" in footer:  # in the facilitator edition itself: no self-link
+        footer = re.sub(r'\s*· <a class="course-edition-link">.*?</a> \([^)]*\)', "", footer)
+    context["theme_extra_footer"] = footer
 
 
 # --- Languages (Arabic edition helper): all of it lives in coursekit/i18n.py ------------------
@@ -514,8 +523,19 @@ def _languages(app: Sphinx) -> None:
     setup_i18n(app)
 
 
+# --- Light pages and offline reading (lite helper): all of it lives in coursekit/site_purge.py
+# (unused theme CSS removed, a description per page) and coursekit/site_offline.py ("Save for
+# offline": service worker and manifest written from the output's file list).
+
+def _light_and_offline(app: Sphinx) -> None:
+    """Load the two site modules as extensions of their own."""
+    app.setup_extension("coursekit.site_purge")
+    app.setup_extension("coursekit.site_offline")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     _quiet_kernels()
+    _light_and_offline(app)
     _languages(app)
     if os.environ.get("COURSE_EDITION", "learner") == "facilitator":
         app.tags.add("facilitator")

@@ -89,3 +89,24 @@ def test_learner_edition_has_no_facilitator_pages(built_html: Path) -> None:
 def test_facilitator_edition_links_and_images(facilitator: Path) -> None:
     assert not broken_internal_links(facilitator)
     assert not images_without_alt(facilitator)
+
+
+def test_learner_footer_links_to_the_facilitator_edition_published_beside_it(
+        facilitator: Path, built_html: Path) -> None:
+    """Every learner page links to the facilitator edition's home, as deployed at /facilitator/;
+    the facilitator edition does not link to itself."""
+    import re
+
+    bad = []
+    for page in built_html.rglob("*.html"):
+        if {"_static", "_sources", "reports", "ar"} & set(page.relative_to(built_html).parts) \
+                or page.name == "index.html":
+            continue
+        m = re.search(r'<a class="course-edition-link" href="([^"]+)">', page.read_text())
+        # resolve as the deploy workflow lays the site out: learner at /, facilitator at /facilitator/
+        target = (page.parent / m.group(1)).resolve() if m else None
+        if target is None or target.relative_to(built_html.resolve()).as_posix() != "facilitator/intro.html":
+            bad.append(page.relative_to(built_html).as_posix())
+    assert not bad, f"learner pages without a working facilitator-edition link: {bad[:10]}"
+    assert (facilitator / "intro.html").is_file()
+    assert "course-edition-link" not in (facilitator / "intro.html").read_text()
