@@ -133,6 +133,13 @@ def site_pages(html: Path) -> list[str]:
                   if not {"_static", "_sources", "reports", "_images"} & set(p.relative_to(html).parts))
 
 
+def browser_pages(html: Path) -> list[str]:
+    """The pages a browser test opens: every page except redirects (``<meta http-equiv=refresh>``,
+    which leave for their target at once; the HTML checker still validates them)."""
+    return [rel for rel in site_pages(html)
+            if 'http-equiv="refresh"' not in (html / rel).read_text(encoding="utf-8")[:2000].lower()]
+
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

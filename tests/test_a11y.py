@@ -21,7 +21,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import serve, site_pages
+from conftest import browser_pages, serve, site_pages
 from test_browser import Visit
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -59,7 +59,7 @@ def test_every_page_has_no_axe_violations(browser, a11y_tools: Path, site_url: s
     problems = []
     context = browser.new_context(color_scheme=mode)  # one tab for all pages: fast
     page = context.new_page()
-    for rel in site_pages(built_html):
+    for rel in browser_pages(built_html):
         page.goto(f"{site_url}/{rel}", wait_until="load")
         page.evaluate(axe)
         problems += [f"{rel} [{mode}]: {x}" for x in page.evaluate(AXE_RUN, AXE_TAGS)]

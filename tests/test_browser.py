@@ -119,6 +119,7 @@ def test_offline_copy_opens_from_disk(browser, built_html: Path, tmp_path: Path)
 CONTROLS = "a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex=\"-1\"])"
 MARK_CONTROLS = """(sel) => {
   const visible = el => el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden'
+    && el.checkVisibility() && !el.closest('details:not([open]) > :not(summary)')
     && !el.closest('[inert], [aria-hidden=true], dialog:not([open])');
   const els = [...document.querySelectorAll(sel)].filter(visible);
   els.forEach((el, i) => el.dataset.kbd = i);
@@ -154,7 +155,8 @@ def test_keyboard_reaches_every_control(browser, site_url: str, rel: str) -> Non
 # cell tagged `walkthrough` in the evidence lab's Python walk-through, which says who it is for.
 VISIBLE_CODE = """() => [...document.querySelectorAll('.bd-article .cell_input, .bd-article div.highlight-ipython3')]
   .filter(el => !el.closest('.tag_walkthrough'))
-  .filter(el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; })
+  .filter(el => el.checkVisibility({visibilityProperty: true, opacityProperty: true})
+                && !el.closest('details:not([open]) > :not(summary)'))
   .map(el => (el.innerText || '').trim().split('\\n')[0].slice(0, 60))"""
 TOGGLES = """() => [...document.querySelectorAll('.bd-article details.hide.above-input > summary')]
   .map(s => s.innerText.trim())"""
@@ -165,17 +167,19 @@ def test_no_visible_code_input_on_any_chapter_or_exercise_page(browser, site_url
     pages = [p for p in _pages(built_html) if p.startswith(("chapters/", "exercises/"))]
     assert len(pages) >= 15, pages
     problems, toggles = [], 0
+    context = browser.new_context()  # one tab for every page (fast)
+    page = context.new_page()
     for rel in pages:
-        v = Visit(browser, f"{site_url}/{rel}")
-        shown = v.page.evaluate(VISIBLE_CODE)
+        page.goto(f"{site_url}/{rel}", wait_until="load")
+        shown = page.evaluate(VISIBLE_CODE)
         if shown:
             problems.append(f"{rel}: {len(shown)} visible code inputs, first: {shown[0]!r}")
-        labels = v.page.evaluate(TOGGLES)
+        labels = page.evaluate(TOGGLES)
         toggles += len(labels)
         wrong = [t for t in labels if t != "Show code"]
         if wrong:
             problems.append(f"{rel}: code toggles labelled {wrong[:3]}")
-        v.close()
+    context.close()
     assert not problems, "\n".join(problems)
     assert toggles > 0, "no 'Show code' toggle on any page: is code still rendered?"
 
@@ -202,13 +206,14 @@ OPEN_SIDEBAR_PARTS = """() => document.querySelectorAll('.bd-sidebar-primary det
 
 def _icon_problems(browser, url: str, pages: list[str]) -> list[str]:
     problems = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
     for rel in pages:
-        v = Visit(browser, f"{url}/{rel}")
-        v.page.set_viewport_size({"width": 1280, "height": 900})
-        v.page.evaluate(OPEN_SIDEBAR_PARTS)
-        for icon in v.page.evaluate(ICONS):
+        page.goto(f"{url}/{rel}", wait_until="load")
+        page.evaluate(OPEN_SIDEBAR_PARTS)
+        for icon in page.evaluate(ICONS):
             problems.append(f"{rel}: icon without a drawing: class={icon['cls']!r}")
-        v.close()
+    context.close()
     return problems
 
 

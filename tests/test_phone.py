@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import site_pages
+from conftest import browser_pages
 
 from coursekit import sphinx_ext
 from coursekit.figures import PHONE_MIN_POINTS, new_figure, phone_figure, show
@@ -239,7 +239,7 @@ def _clipping(browser, url: str, html: Path, pages: list[str], width: int) -> li
 def test_nothing_is_clipped_at_phone_width(browser, site_url: str, built_html: Path, width: int) -> None:
     """Every page: no sideways page scroll, no text cut off or scrolled away without a cue,
     captions outside scrolling boxes, and every chart's text legible at this width."""
-    problems = _clipping(browser, site_url, built_html, site_pages(built_html), width)
+    problems = _clipping(browser, site_url, built_html, browser_pages(built_html), width)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
 
 
