@@ -50,6 +50,8 @@ TOC_FILE = {"en": "_toc.yml", "ar": "_toc-ar.yml"}
 #: The name of each language in that language (the switch's visible text).
 LANGUAGE_NAME = {"en": "English", "ar": "العربية"}
 HOME_PAGE = "intro"
+#: Pages Sphinx writes in every edition (not listed in a table of contents).
+BUILT_IN_PAGES = frozenset({"search", "genindex"})
 LOCALE_DIR = "locales"
 
 #: Theme strings written into templates without gettext (so no catalogue can translate them),
@@ -75,6 +77,7 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "code_hide": "أخفِ الشيفرة",
         "author": "المساهمون في مقرر «التضامن عمليًا» (انظر «عن هذا المقرر»)",
         "search_bar_text": "ابحث في هذا المقرر…",
+        "quiz_english": "أسئلة الاختبار الذاتي هذه ما زالت بالإنجليزية: لم تُترجم بعد.",
         "quiz_correct": "صحيح.",
         "quiz_wrong": "ليس تمامًا.",
         "footer": (
@@ -133,7 +136,7 @@ def counterpart_href(pagename: str, here: str, there: str, there_pages: Iterable
     A page the other edition does not have links to that edition's home page instead.
     Editions sit at ``EDITION_PREFIX`` below the site root (English at the root, Arabic in ``ar/``).
     """
-    target = pagename if pagename in set(there_pages) else HOME_PAGE
+    target = pagename if pagename in set(there_pages) | BUILT_IN_PAGES else HOME_PAGE
     depth = pagename.count("/") + EDITION_PREFIX[here].count("/")
     return "../" * depth + EDITION_PREFIX[there] + target + ".html"
 
@@ -273,7 +276,7 @@ def switch_html(pagename: str, here: str, there: str, there_pages: set[str]) -> 
     """The visible language switch of one page: a link to its counterpart (or the other home)."""
     href = counterpart_href(pagename, here, there, there_pages)
     note = ""
-    if pagename not in there_pages:
+    if pagename not in set(there_pages) | BUILT_IN_PAGES:
         note = (f' <span class="course-lang-note" lang="{there}">'
                 f'({html.escape(UI_STRINGS[there]["missing_note"])})</span>')
     return (f'<nav class="course-lang-switch" aria-label="{UI_STRINGS[here]["switch_label"]}">'
@@ -422,6 +425,12 @@ def mark_direction(text: str, language: str) -> str:
     for old, new in HARDCODED_UI.get(language, {}).items():
         text = text.replace(old, new)
     text = _LTR_ISLAND.sub(lambda m: f'<{m.group(1)} dir="ltr"{m.group(2)}', text)
+    # Self-check questions come from the English banks until those are translated: the form is
+    # marked English (left to right), and a line in Arabic says so, instead of mixing silently.
+    if "quiz_english" in strings:
+        note = f'<p class="course-untranslated">{html.escape(strings["quiz_english"])}</p>'
+        text = re.sub(r'<form class="course-quiz"(?![^>]*\blang=)',
+                      note + '<form lang="en" dir="ltr" class="course-quiz"', text)
     # "[Author, year]" citations are Latin-script runs: isolated, so brackets stay with them.
     return text.replace('<span class="bibtex-citation" id=', '<span class="bibtex-citation" dir="ltr" id=')
 
@@ -465,6 +474,14 @@ def _finish_pages(app: Any, exception: Exception | None) -> None:
             tmp = target.with_suffix(".js.tmp")
             tmp.write_text(merged_js_translations(js, po), encoding="utf-8")
             tmp.replace(target)
+    # Files no page of this edition loads: the Arabic stylesheet and font in other editions, and
+    # search-ar.js in every edition (its text is inside the Arabic edition's language_data.js).
+    unused = [out / "_static" / SEARCH_JS]
+    if not rtl:
+        unused += [out / "_static" / RTL_CSS, *sorted((out / "_static" / "fonts").glob("noto-naskh-arabic-*")),
+                   out / "_static" / "fonts" / "OFL.txt"]
+    for path in unused:
+        path.unlink(missing_ok=True)
     editions = _editions(app)
     for page in out.rglob("*.html"):
         rel = page.relative_to(out)
