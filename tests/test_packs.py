@@ -150,12 +150,6 @@ def test_make_packs_needs_the_facilitator_edition(tmp_path: Path, capsys: pytest
 # --- The printed packs ------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def facilitator_html(facilitator_build) -> Path:
-    assert facilitator_build.returncode == 0, facilitator_build.log[-3000:]
-    return facilitator_build.html
-
-
-@pytest.fixture(scope="module")
 def packs(facilitator_html: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("packs")
     assert make_packs.main(["--html", str(facilitator_html), "--out", str(out)]) == 0
