@@ -54,6 +54,21 @@ WHY[BL.TIME] = "When it was taken or edited, which can place a person somewhere 
 WHY[BL.COMMENTS] = "Captions, keywords, notes and profile texts, which may name people or places.";
 WHY[BL.OTHER] = "Technical details about how to show the picture; usually harmless.";
 
+/** Plain names for the items most photos carry; the technical name follows in brackets. */
+var PLAIN = { GPSLatitude: "latitude", GPSLongitude: "longitude", GPSAltitude: "altitude",
+  GPSDateStamp: "GPS date", GPSTimeStamp: "GPS time", Make: "device maker", Model: "device model",
+  SerialNumber: "serial number", BodySerialNumber: "serial number", LensSerialNumber: "lens serial number",
+  LensModel: "lens model", Software: "software", HostComputer: "computer", Artist: "photographer",
+  Copyright: "copyright line", OwnerName: "owner's name", CameraOwnerName: "owner's name",
+  XPAuthor: "author (Windows)", DateTimeOriginal: "taken", CreateDate: "digitised",
+  ModifyDate: "last changed", OffsetTimeOriginal: "time zone when taken",
+  ImageDescription: "description", UserComment: "comment", XPComment: "comment (Windows)",
+  XPTitle: "title (Windows)", XPKeywords: "keywords (Windows)", "dc:creator": "creator",
+  "dc:description": "description", "dc:title": "title", "dc:rights": "rights" };
+function plainName(name) {
+  return Object.prototype.hasOwnProperty.call(PLAIN, name) ? PLAIN[name] + " (" + name + ")" : name;
+}
+
 function metaReport(name, meta) {
   var nodes = [el("p", name + ": " + meta.format + (meta.width ? ", " + meta.width + " × " +
     meta.height + " pixels" : ""))];
@@ -85,7 +100,7 @@ function metaReport(name, meta) {
     details.appendChild(el("p", WHY[c]));
     details.appendChild(list(groups[c].map(function (t) {
       var value = t.value.length > 300 ? t.value.slice(0, 300) + "…" : t.value;
-      return t.name + ": " + value + (t.group === "EXIF" || t.group === "GPS" ? "" : "  [" + t.group + "]");
+      return plainName(t.name) + ": " + value + (t.group === "EXIF" || t.group === "GPS" ? "" : "  [" + t.group + "]");
     })));
     details.dataset.category = c;
     nodes.push(details);
@@ -143,7 +158,7 @@ function setupScrub() {
         return;
       }
       var removed = before.items.filter(function (t) { return t.category !== BL.OTHER; })
-        .map(function (t) { return t.category + ": " + t.name; });
+        .map(function (t) { return t.category + ": " + plainName(t.name); });
       if (before.hasThumbnail) removed.push("Thumbnail: embedded preview image");
       var name = cleanName(file.name, result.format);
       offer("bl-scrub-save", result.bytes, name, { JPEG: "image/jpeg", PNG: "image/png", WebP: "image/webp" }[result.format]);
