@@ -9,6 +9,7 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 PORT   ?= 8000
 A11Y   := tools/a11y/node_modules/.package-lock.json
+SITE   := tools/site/node_modules/.package-lock.json
 
 .PHONY: html html-en html-ar gettext facilitator test test-fast serve lab clean bench pdf packs lock venv
 
@@ -26,7 +27,7 @@ $(STAMP): requirements.txt pyproject.toml
 html: html-en
 	$(MAKE) html-ar
 
-html-en: $(STAMP)
+html-en: $(STAMP) $(SITE)
 	$(JB) build . -n -W --keep-going
 
 # --- Arabic edition (see coursekit/i18n.py) -------------------------------------------------
@@ -34,7 +35,7 @@ html-en: $(STAMP)
 AR_OUT := _build/ar
 
 ## html-ar: build the Arabic edition (pages in _toc-ar.yml) into _build/ar, copy it to _build/html/ar
-html-ar: $(STAMP)
+html-ar: $(STAMP) $(SITE)
 	$(BIN)/python -m coursekit.i18n config $(AR_OUT)/_config-ar.yml --language ar
 	$(JB) build . --config $(AR_OUT)/_config-ar.yml --toc _toc-ar.yml --path-output $(AR_OUT) -n -W --keep-going
 	rm -rf _build/html/ar.tmp && mkdir -p _build/html && cp -r $(AR_OUT)/_build/html _build/html/ar.tmp
@@ -50,17 +51,23 @@ gettext: $(STAMP)
 	$(BIN)/python -m coursekit.i18n check || true
 
 ## facilitator: build the facilitator edition (solutions and notes) into _build/facilitator/_build/html
-facilitator: $(STAMP)
+facilitator: $(STAMP) $(SITE)
 	COURSE_EDITION=facilitator $(JB) build . --toc _toc-facilitator.yml -n -W --keep-going --path-output _build/facilitator
 
 ## test: the full test suite (unit, structure, nbval over every notebook, book build, browser)
-test: $(STAMP) $(A11Y)
+test: $(STAMP) $(A11Y) $(SITE)
 	$(BIN)/python -m pytest tests chapters exercises appendices --nbval-lax -p no:cacheprovider
 
 # The accessibility checkers the tests run (axe-core, pa11y, vnu-jar, Puppeteer for Firefox), from
 # tools/a11y/package-lock.json; no browser or Java download (Debian's chromium, firefox-esr, java).
 $(A11Y): tools/a11y/package-lock.json
 	cd tools/a11y && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+# PurgeCSS (run by every build: coursekit/site_purge.py) and Lighthouse (make bench), from
+# tools/site/package-lock.json; no browser download (Lighthouse uses Debian's chromium).
+$(SITE): tools/site/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm is missing: the build needs Node.js and npm for PurgeCSS (sudo apt-get install -y nodejs npm)"; exit 1; }
+	cd tools/site && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 ## test-fast: the checks that need no book build, browser or PDF (seconds): run these while writing
 test-fast: $(STAMP)
@@ -70,12 +77,12 @@ test-fast: $(STAMP)
 serve: html
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 
-## lab: open the course in JupyterLab to run and edit the notebooks
+## lab: open the course in JupyterLab (MyST rendered by jupyterlab-myst; quizzes give feedback once run)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 $(if $(filter 0,$(shell id -u)),--allow-root)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=. $(if $(filter 0,$(shell id -u)),--allow-root) chapters/start-here.ipynb
 
 ## bench: measure build, page weight, the evidence toolkit and the browser lab; writes bench/results/*.json
-bench: $(STAMP)
+bench: $(STAMP) $(SITE)
 	$(BIN)/python bench/bench_site.py --output bench/results/site.json
 	$(BIN)/python bench/bench_evidence.py --output bench/results/evidence.json
 	$(BIN)/python bench/bench_browserlab.py --output bench/results/browserlab.json

@@ -8,12 +8,21 @@ what it misses.
 The same bank serves two readers:
 
 - in a running notebook, ``quiz.check("q-id", "b")`` returns :class:`Feedback`;
-- on the static site, ``quiz.show("q-id")`` renders a small form that
-  ``_static/quiz.js`` makes interactive with no kernel and no other host.
+- on the static site and in JupyterLab, ``quiz.show("q-id")`` renders a small form that
+  ``_static/quiz.js`` makes interactive with no kernel and no other host. The form carries
+  a copy of that script (JupyterLab runs it in a trusted output, that is, once the reader
+  has run the cell); on the site the page's own ``quiz.js`` binds first and the copy stops
+  (the site extension also strips the copy to keep pages light).
+
+Accessibility: each question is a ``fieldset`` with its prompt as ``legend``; the form is a
+named group with a real submit button ("Check my answers"); each question's feedback and
+the summary sit in live regions (``role="status"``) that are rendered, empty, from the start,
+so screen readers announce the first answer's feedback.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import string
 from dataclasses import dataclass
@@ -23,6 +32,22 @@ from pathlib import Path
 import yaml
 
 MIN_FEEDBACK_WORDS = 6
+#: The site's quiz script; its text is embedded in each rendered quiz for JupyterLab.
+QUIZ_SCRIPT = Path(__file__).resolve().parent.parent / "_static" / "quiz.js"
+#: Marks the embedded copy so the site build can strip it (``coursekit.site_purge``).
+SCRIPT_MARK = "data-course-quiz"
+
+
+@functools.lru_cache(maxsize=1)
+def quiz_script() -> str:
+    """The quiz script's source (``_static/quiz.js``), or ``""`` if the file is not there.
+
+    Without it the quiz still renders as questions; only JupyterLab's feedback is lost.
+    """
+    try:
+        return QUIZ_SCRIPT.read_text(encoding="utf-8")
+    except OSError:
+        return ""
 
 
 class QuizError(ValueError):
@@ -104,7 +129,7 @@ class Quiz:
     def show(self, *qids: str) -> QuizView:
         """Render the named questions (all, if none are named) for the page."""
         chosen = [self.question(q) for q in qids] if qids else list(self.questions.values())
-        return QuizView(self.name, chosen)
+        return QuizView(self.name, chosen, self.title)
 
 
 @dataclass(frozen=True)
@@ -113,9 +138,12 @@ class QuizView:
 
     quiz_name: str
     questions: list[Question]
+    title: str = ""
 
     def _repr_html_(self) -> str:
-        parts = [f'<form class="course-quiz" data-quiz="{html.escape(self.quiz_name)}">']
+        label = html.escape(self.title or "Self-check", quote=True)
+        parts = [f'<form class="course-quiz" data-quiz="{html.escape(self.quiz_name, quote=True)}" '
+                 f'role="group" aria-label="{label}">']
         for q in self.questions:
             base = f"quiz-{self.quiz_name}-{q.qid}"
             parts.append(f'<fieldset><legend>{html.escape(q.prompt)}</legend>')
@@ -127,7 +155,16 @@ class QuizView:
                     f'data-feedback="{html.escape(c.feedback, quote=True)}">'
                     f'<label for="{cid}">{c.letter}) {html.escape(c.text)}</label></div>'
                 )
-            parts.append('<p class="quiz-feedback" role="status" aria-live="polite"></p></fieldset>')
+            # The live region is always rendered (only the empty paragraph inside is hidden),
+            # so it is in the accessibility tree before the first answer arrives.
+            parts.append('<div class="quiz-status" role="status" aria-live="polite">'
+                         '<p class="quiz-feedback"></p></div></fieldset>')
+        parts.append('<p class="quiz-actions"><button type="submit" class="quiz-submit">'
+                     'Check my answers</button></p>'
+                     '<p class="quiz-summary" role="status" aria-live="polite"></p>')
+        script = quiz_script().replace("</", "<\\/")  # nothing in it may close the element
+        if script:
+            parts.append(f"<script {SCRIPT_MARK}>{script}</script>")
         parts.append("</form>")
         return "".join(parts)
 

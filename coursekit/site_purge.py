@@ -1,0 +1,235 @@
+"""Light pages: theme CSS that no page uses is removed, and every page describes itself.
+
+A Sphinx extension loaded by :mod:`coursekit.sphinx_ext` (``app.setup_extension``).
+
+- After each HTML build, PurgeCSS (npm, pinned in ``tools/site/package-lock.json``) removes
+  from the theme's stylesheets every rule whose selector matches nothing in the built pages,
+  the theme's own scripts, or the print script. Classes and attributes that scripts add at run
+  time are kept by the safelist below (dark mode ``html[data-theme=dark]``, open dropdowns
+  ``details[open]``, search results, sidebar and dialog states). The course's own stylesheets
+  are left whole. The pydata theme's 387 KB stylesheet is most of a first visit; purged, a
+  first visit is about a third lighter.
+- Every page gets a ``<meta name="description">`` from its first paragraph (search engines and
+  link previews show it), and keeps one viewport tag.
+- The copy of the quiz script that :class:`coursekit.quiz.QuizView` embeds for JupyterLab is
+  dropped from site pages, which load ``_static/quiz.js`` once for all pages.
+
+PurgeCSS needs Node.js and ``npm ci --prefix tools/site`` (``make html`` and ``make test`` run
+it when ``tools/site/node_modules`` is missing). Without them the build warns (``-W`` makes
+that an error) rather than quietly shipping the heavy stylesheet.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+TOOLS = ROOT / "tools" / "site"
+PURGE_SCRIPT = TOOLS / "purge.mjs"
+#: Extra content PurgeCSS reads: the script that prepares pages for paper (tools/make_pdf.py).
+EXTRA_CONTENT = (ROOT / "tools" / "print_prepare.js",)
+#: The theme's and the Sphinx extensions' stylesheets, which PurgeCSS trims. Any other
+#: stylesheet (the course's own: icons.css, course.css, and print.css, which styles classes
+#: only the print script adds) is left whole.
+PURGED = re.compile(r"(basic|pygments|togglebutton|copybutton|exercise|sphinx-design\.min|mystnb\.[0-9a-f]+"
+                    r"|styles/pydata-sphinx-theme|styles/sphinx-book-theme)\.css")
+#: Scripts whose class names are not used as they stand: Bootstrap's bundle names every
+#: Bootstrap component (carousel, offcanvas, modal, toast…) but the theme uses only its
+#: dropdowns and tooltips, whose run-time classes are in the safelist.
+NOT_CONTENT = ("bootstrap.js",)
+
+#: Class names scripts compose at run time (so they never appear whole in any file).
+SAFELIST_STANDARD = ["show", "showing", "collapsing", "collapsed", "active", "focus", "hover",
+                     "highlighted", "search-summary", "context", "dark", "light"]
+#: Patterns of class names built by string concatenation in the theme and search scripts.
+SAFELIST_GREEDY = [r"^kind-", r"^search", r"^sd-tab", r"^toggle", r"^tooltip", r"^bs-tooltip",
+                   r"^dropdown", r"^pst-", r"^quiz-"]
+#: Attributes whose values scripts or the browser change (dark mode, open dropdowns, menus).
+DYNAMIC_ATTRIBUTES = ["data-theme", "data-mode", "data-bs-theme", "open", "aria-expanded",
+                      "aria-current", "aria-selected", "aria-hidden", "data-bs-popper",
+                      "data-sd-tab-active", "data-popper-placement", "checked", "hidden", "disabled"]
+
+DESCRIPTION_CHARS = 160
+#: Descriptions of pages without a paragraph of their own (search, index, redirects).
+FALLBACK = {
+    "search": "Search every page of {project}, an open course for study groups on the "
+              "International Solidarity Movement.",
+    "genindex": "Index of {project}, an open course for study groups on the International "
+                "Solidarity Movement.",
+    "": "{project}: an open course for study groups on the International Solidarity Movement, "
+        "its principles and its practice.",
+}
+#: Containers whose paragraphs do not describe the page (boxes, margins, contents lists).
+_NOT_DESCRIPTIVE = (nodes.Admonition, nodes.topic, nodes.sidebar, nodes.footnote, nodes.citation,
+                    nodes.table, nodes.figure, nodes.caption, nodes.field_list, nodes.option_list)
+_QUIZ_SCRIPT = re.compile(r"<script data-course-quiz(?:=\"\")?>.*?</script>", re.S)
+_VIEWPORT = re.compile(r'\s*<meta name="viewport"[^>]*>')
+
+
+class PurgeError(RuntimeError):
+    """PurgeCSS could not run (Node.js or the npm packages missing, or the tool failed)."""
+
+
+def stylesheets(outdir: Path) -> list[Path]:
+    """The stylesheets of the built site that PurgeCSS trims (every one but the course's own)."""
+    static = outdir / "_static"
+    return sorted(p for p in static.rglob("*.css")
+                  if PURGED.fullmatch(p.relative_to(static).as_posix()))
+
+
+def content_files(outdir: Path) -> list[Path]:
+    """What PurgeCSS reads to learn which selectors are used: every page and every script."""
+    pages = [p for p in outdir.rglob("*.html")
+             if not {"_sources", "reports"} & set(p.relative_to(outdir).parts)]
+    scripts = [p for p in (outdir / "_static").rglob("*.js") if p.name not in NOT_CONTENT]
+    return sorted(pages) + sorted(scripts) + [p for p in EXTRA_CONTENT if p.is_file()]
+
+
+def originals_dir(outdir: Path) -> Path:
+    """Where the untrimmed stylesheets are kept, beside (not inside) the published output.
+
+    ``tests/test_light.py`` serves them in place of the trimmed ones to show that every page
+    looks the same either way.
+    """
+    return outdir.parent / "purgecss-originals"
+
+
+def purge_css(outdir: Path, node: str | None = None) -> list[tuple[str, int, int]]:
+    """Trim the site's theme stylesheets in place; return ``(path, bytes before, bytes after)``.
+
+    A copy of each untrimmed stylesheet is kept in :func:`originals_dir`. Raises
+    :class:`PurgeError` with a one-line reason if Node.js, the npm packages or PurgeCSS
+    fail; the stylesheets are then left as they were (each is replaced atomically).
+    """
+    node = node or shutil.which("node")
+    if not node:
+        raise PurgeError("Node.js is missing (apt-get install nodejs npm), so unused theme CSS "
+                         "stays in the site")
+    if not (TOOLS / "node_modules" / "purgecss").is_dir():
+        raise PurgeError("PurgeCSS is not installed: run `npm ci --prefix tools/site` "
+                         "(make html does it)")
+    sheets = stylesheets(outdir)
+    if not sheets:
+        return []
+    keep = originals_dir(outdir)
+    for sheet in sheets:
+        target = keep / sheet.relative_to(outdir)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(sheet, target)
+    job = {"css": [str(p) for p in sheets], "content": [str(p) for p in content_files(outdir)],
+           "standard": SAFELIST_STANDARD, "greedy": SAFELIST_GREEDY, "deep": [],
+           "dynamicAttributes": DYNAMIC_ATTRIBUTES}
+    try:
+        proc = subprocess.run([node, str(PURGE_SCRIPT)], input=json.dumps(job), text=True,
+                              capture_output=True, cwd=TOOLS, timeout=300, check=False)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise PurgeError(f"PurgeCSS did not run ({err})") from err
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
+        raise PurgeError(f"PurgeCSS failed: {last}")
+    try:
+        report = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (json.JSONDecodeError, IndexError) as err:
+        raise PurgeError(f"PurgeCSS gave no report ({err})") from err
+    return [(str(Path(f).relative_to(outdir)), int(a), int(b)) for f, a, b in report]
+
+
+def _purge(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: trim the theme CSS (before the offline zip is written)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    try:
+        report = purge_css(Path(app.outdir))
+    except PurgeError as err:
+        logger.warning("%s", err, type="coursekit", subtype="purgecss")
+        return
+    before = sum(a for _, a, _ in report)
+    after = sum(b for _, _, b in report)
+    logger.info("PurgeCSS: theme CSS %d KB -> %d KB", before // 1024, after // 1024)
+
+
+def description(doctree: nodes.document | None, fallback: str) -> str:
+    """The page's first descriptive paragraph, shortened to whole words within 160 characters.
+
+    Paragraphs inside boxes, tables, figures and contents lists are skipped; a page without a
+    paragraph gets ``fallback``.
+    """
+    text = ""
+    if doctree is not None:
+        for para in doctree.findall(nodes.paragraph):
+            parent, inside = para.parent, False
+            while parent is not None:
+                if isinstance(parent, _NOT_DESCRIPTIVE) or "toctree-wrapper" in parent.get("classes", []):
+                    inside = True
+                    break
+                parent = parent.parent
+            words = " ".join(para.astext().split())
+            if not inside and len(words) >= 40:
+                text = words
+                break
+    text = text or " ".join(fallback.split())
+    if len(text) <= DESCRIPTION_CHARS:
+        return text
+    cut = text[:DESCRIPTION_CHARS - 1]
+    end = max(cut.rfind(". "), cut.rfind("; "))
+    if end >= 80:  # a whole sentence (or clause) fits
+        return cut[:end + 1]
+    return cut[:cut.rfind(" ")].rstrip(",;:") + "…"
+
+
+def _page_meta(app: Sphinx, pagename: str, templatename: str,
+               context: dict[str, Any], doctree: Any) -> None:
+    """html-page-context: add the page's description; drop the quiz script's notebook copy."""
+    project = app.config.html_title or app.config.project
+    fallback = FALLBACK.get(pagename, FALLBACK[""]).format(project=project)
+    text = description(doctree if isinstance(doctree, nodes.document) else None, fallback)
+    tag = f'<meta name="description" content="{html.escape(text, quote=True)}" />\n'
+    context["metatags"] = context.get("metatags", "") + tag
+    body = context.get("body")
+    if isinstance(body, str) and "data-course-quiz" in body:
+        context["body"] = _QUIZ_SCRIPT.sub("", body)
+
+
+def one_viewport(text: str) -> str:
+    """Keep the first ``<meta name="viewport">`` of a page and drop any repeat of it."""
+    found = _VIEWPORT.findall(text)
+    if len(found) < 2:
+        return text
+    first = text.index(found[0]) + len(found[0])
+    return text[:first] + _VIEWPORT.sub("", text[first:])
+
+
+def _one_viewport(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished: the theme and the course layout each write a viewport tag; keep one."""
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    for page in out.rglob("*.html"):
+        if {"_static", "_sources"} & set(page.relative_to(out).parts):
+            continue
+        text = page.read_text(encoding="utf-8")
+        fixed = one_viewport(text)
+        if fixed != text:
+            tmp = page.with_suffix(".html.tmp")
+            tmp.write_text(fixed, encoding="utf-8")
+            tmp.replace(page)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the hooks: CSS and viewport before the offline zip (priority 500)."""
+    app.connect("build-finished", _purge, priority=450)
+    app.connect("build-finished", _one_viewport, priority=440)
+    app.connect("html-page-context", _page_meta)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
