@@ -80,11 +80,13 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "quiz_english": "أسئلة الاختبار الذاتي هذه ما زالت بالإنجليزية: لم تُترجم بعد.",
         "quiz_correct": "صحيح.",
         "quiz_wrong": "ليس تمامًا.",
+        # The English footer of _config.yml in Arabic (a test checks they keep the same links).
         "footer": (
             "<p>التضامن عمليًا — مقرر مفتوح، مستقل عن حركة التضامن الدولية.\n"
-            '<a class="about-course-link" data-path="appendices/about.html">عن هذا المقرر</a>\n'
-            "<noscript>(صفحة «عن هذا المقرر» هي أول صفحات الملاحق.)</noscript>\n"
-            "· المصادر مذكورة في صفحة المراجع.</p>\n"
+            '<a class="course-footer-link" data-doc="appendices/about">عن هذا المقرر</a>\n'
+            '· المصادر مذكورة في صفحة <a class="course-footer-link" data-doc="appendices/references">المراجع</a>\n'
+            '· <a class="course-edition-link">نسخة الميسّرين</a>'
+            " (خطط الجلسات وحزمها والملاحظات؛ على الإنترنت، بالإنجليزية).</p>\n"
         ),
     },
     "en": {
@@ -431,6 +433,10 @@ def mark_direction(text: str, language: str) -> str:
         note = f'<p class="course-untranslated">{html.escape(strings["quiz_english"])}</p>'
         text = re.sub(r'<form class="course-quiz"(?![^>]*\blang=)',
                       note + '<form lang="en" dir="ltr" class="course-quiz"', text)
+    # The footer's link to the (English) facilitator edition, published beside the English site:
+    # one folder further up from the Arabic edition, and in English.
+    text = re.sub(r'<a class="course-edition-link" href="((?:\.\./)*)facilitator/intro\.html">',
+                  r'<a class="course-edition-link" href="\1../facilitator/intro.html" hreflang="en">', text)
     # "[Author, year]" citations are Latin-script runs: isolated, so brackets stay with them.
     return text.replace('<span class="bibtex-citation" id=', '<span class="bibtex-citation" dir="ltr" id=')
 

@@ -210,6 +210,14 @@ def test_edition_config_sets_the_language_and_keeps_the_rest(tmp_path: Path) -> 
     assert i18n.main(["config", str(tmp_path / "c.yml")]) == 0 and (tmp_path / "c.yml").is_file()
 
 
+def test_arabic_footer_keeps_the_english_footers_links() -> None:
+    links = re.compile(r'<a class="([^"]+)"(?: data-doc="([^"]*)")?>')
+    english = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["html"]["extra_footer"]
+    arabic = i18n.edition_config(ROOT / "_config.yml", "ar")["html"]["extra_footer"]
+    assert links.findall(arabic) == links.findall(english) != []
+    assert re.search("[\u0600-\u06ff]", arabic)
+
+
 def test_mark_direction_marks_rtl_pages_only() -> None:
     page = ('<html lang="ar" data-x><body><pre>x</pre><code class="c">y</code>'
             '<span class="bibtex-citation" id="i">[<a>A, 2001</a>]</span></body></html>')
@@ -377,6 +385,7 @@ def test_every_arabic_page_is_rtl_arabic_with_a_switch(arabic_html: Path) -> Non
     start = (arabic_html / "chapters" / "start-here.html").read_text(encoding="utf-8")
     assert '<link rel="alternate" hreflang="en" href="../../chapters/start-here.html">' in start
     assert "Skip to main content" not in start and "انتقل إلى المحتوى الرئيسي" in start
+    assert 'href="../../facilitator/intro.html" hreflang="en"' in start  # footer: English edition
     assert "start-here-route.ar.svg" in start  # the Arabic copy of the diagram (figure_language_filename)
     svg = (ROOT / "chapters" / "figures" / "start-here-route.ar.svg").read_text(encoding="utf-8")
     assert 'role="img"' in svg and "<title" in svg and "http://" not in svg.replace("http://www.w3.org", "")
