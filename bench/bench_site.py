@@ -3,9 +3,17 @@
 For each book: clean build seconds per page (with notebook execution), no-change
 rebuild seconds, peak memory of the build, and, in Chromium, the gzip bytes and
 requests of a first visit and of the next page (resources already fetched are
-cached, as a browser would). Also times nbval over every notebook. Writes JSON.
+cached, as a browser would), and Lighthouse scores (mobile: performance, accessibility,
+best practices, SEO; npm lighthouse from tools/site with Debian's Chromium) against a local
+server that compresses like a static host (tools/site/static_server.py). Also times nbval
+over every notebook. Writes JSON.
 
     python bench/bench_site.py [--output bench/results/site.json]
+                               [--compare NAME=HTML_DIR ...] [--sites-only]
+
+``--compare before=/tmp/old/_build/html`` weighs and scores an already built site in the same
+run (side by side with the stock template and the course); ``--sites-only`` skips the build
+timings and nbval (the course is then weighed from ``--compare`` sites only).
 """
 
 from __future__ import annotations
@@ -27,8 +35,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-TARGETS = {"first_visit_kb_median": 250, "next_page_kb_median": 15,
-           "clean_build_ratio_to_stock": 1.5, "rebuild_s": 5, "nbval_s": 90}
+TARGETS = {"first_visit_kb_median": 110, "next_page_kb_median": 15,
+           "clean_build_ratio_to_stock": 1.5, "rebuild_s": 5, "nbval_s": 90,
+           "lighthouse_performance": 95, "lighthouse_accessibility": 100,
+           "lighthouse_best-practices": 100, "lighthouse_seo": 100}
+SITE_TOOLS = ROOT / "tools" / "site"
+LIGHTHOUSE = SITE_TOOLS / "node_modules" / "lighthouse" / "cli" / "index.js"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+#: Pages Lighthouse scores: the course's home, a chapter and an exercise page (those that exist).
+LIGHTHOUSE_PAGES = ("intro.html", "chapters/consensus.html", "exercises/ism-in-context.html")
+LH_CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run "
+                   "--disable-background-networking --disable-component-update --disable-sync")
 
 PEAK = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
         "r = subprocess.run(sys.argv[1:], capture_output=True); "
@@ -99,6 +116,45 @@ def weigh(html: Path, pages: list[str]) -> dict[str, object]:
             "next_page_requests_median": statistics.median(next_reqs)}
 
 
+def lighthouse(html: Path, pages: list[str]) -> dict[str, object]:
+    """Lighthouse (mobile, simulated slow 4G) on ``pages``: scores 0-100 per page and the minimum."""
+    import os
+
+    sys.path.insert(0, str(SITE_TOOLS))
+    from static_server import serve
+
+    if not LIGHTHOUSE.is_file():
+        raise SystemExit("Lighthouse is missing: run `npm ci --prefix tools/site` (make bench does)")
+    node = shutil.which("node")
+    if node is None:
+        raise SystemExit("Node.js is missing: sudo apt-get install -y nodejs npm")
+    env = dict(os.environ, CHROME_PATH=shutil.which("chromium") or "/usr/bin/chromium")
+    scores: dict[str, dict[str, int]] = {}
+    failed: dict[str, list[str]] = {}
+    with serve(html) as base, tempfile.TemporaryDirectory() as tmp:
+        for page in pages:
+            out = Path(tmp) / "lh.json"
+            proc = subprocess.run([node, str(LIGHTHOUSE), f"{base}/{page}", "--quiet", "--output=json",
+                                   f"--output-path={out}", f"--chrome-flags={LH_CHROME_FLAGS}",
+                                   f"--only-categories={','.join(CATEGORIES)}"],
+                                  env=env, capture_output=True, text=True, check=False)
+            if proc.returncode != 0 or not out.is_file():
+                raise SystemExit(f"Lighthouse failed on {page}: {(proc.stderr.strip().splitlines() or ['?'])[-1]}")
+            report = json.loads(out.read_text(encoding="utf-8"))
+            scores[page] = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
+            failed[page] = sorted(a["id"] for c in CATEGORIES for a in report["categories"][c]["auditRefs"]
+                                  if a["weight"] > 0 and (report["audits"][a["id"]].get("score") or 0) < 1
+                                  and report["audits"][a["id"]].get("score") is not None)
+    return {"lighthouse": scores, "lighthouse_failing_audits": failed,
+            "lighthouse_min": {c: min(s[c] for s in scores.values()) for c in CATEGORIES}}
+
+
+def lighthouse_pages(html: Path) -> list[str]:
+    """The pages Lighthouse scores: those of LIGHTHOUSE_PAGES that exist, else the first page."""
+    pages = [p for p in LIGHTHOUSE_PAGES if (html / p).is_file()]
+    return pages or html_pages(html)[:1]
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
@@ -113,35 +169,61 @@ def html_pages(html: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--output", type=Path, default=ROOT / "bench" / "results" / "site.json")
+    ap.add_argument("--compare", action="append", default=[], metavar="NAME=HTML_DIR",
+                    help="also weigh and score an already built site (repeatable)")
+    ap.add_argument("--sites-only", action="store_true",
+                    help="skip build timings and nbval; weigh and score the stock template and --compare sites")
     args = ap.parse_args(argv)
+    extra: dict[str, Path] = {}
+    for item in args.compare:
+        name, _, folder = item.partition("=")
+        if not name or not Path(folder, "index.html").is_file():
+            ap.error(f"--compare {item!r}: give NAME=FOLDER of a built site (with index.html)")
+        extra[name] = Path(folder)
     report: dict[str, object] = {"targets": TARGETS}
     with tempfile.TemporaryDirectory() as tmp:
         tmpd = Path(tmp)
         stock = tmpd / "stock"
         subprocess.run([str(BIN / "jupyter-book"), "create", str(stock)], check=True,
                        capture_output=True)
-        for name, src in (("stock_template", stock), ("course", ROOT)):
+        books = [("stock_template", stock)] + ([] if args.sites_only else [("course", ROOT)])
+        for name, src in books:
             out = tmpd / f"out-{name}"
-            figures = build(src, out)
+            if args.sites_only:
+                subprocess.run([str(BIN / "jupyter-book"), "build", str(src), "--path-output", str(out)],
+                               check=True, capture_output=True)
+                figures: dict[str, object] = {}
+            else:
+                figures = build(src, out)  # type: ignore[assignment]
             html = out / "_build" / "html"
             figures.update(weigh(html, html_pages(html)))
+            figures.update(lighthouse(html, lighthouse_pages(html)))
             report[name] = figures
             print(name, json.dumps(figures))
-        t = time.perf_counter()
-        subprocess.run([str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                        "--nbval-lax", "chapters", "exercises", "appendices"], cwd=ROOT, check=True,
-                       capture_output=True)
-        report["nbval_s"] = round(time.perf_counter() - t, 1)
-    course, stock_fig = report["course"], report["stock_template"]
-    report["clean_build_ratio_to_stock"] = round(
-        course["clean_build_s_per_page"] / stock_fig["clean_build_s_per_page"], 2)  # type: ignore[index]
-    report["meets_targets"] = {
-        "first_visit_kb_median": course["first_visit_kb_median"] <= TARGETS["first_visit_kb_median"],  # type: ignore[index]
-        "next_page_kb_median": course["next_page_kb_median"] <= TARGETS["next_page_kb_median"],  # type: ignore[index]
-        "clean_build_ratio_to_stock": report["clean_build_ratio_to_stock"] <= TARGETS["clean_build_ratio_to_stock"],  # type: ignore[operator]
-        "rebuild_s": course["rebuild_s"] <= TARGETS["rebuild_s"],  # type: ignore[index]
-        "nbval_s": report["nbval_s"] <= TARGETS["nbval_s"],  # type: ignore[operator]
-    }
+        for name, html in extra.items():
+            figures = weigh(html, html_pages(html))
+            figures.update(lighthouse(html, lighthouse_pages(html)))
+            report[name] = figures
+            print(name, json.dumps(figures))
+        if not args.sites_only:
+            t = time.perf_counter()
+            subprocess.run([str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                            "--nbval-lax", "chapters", "exercises", "appendices"], cwd=ROOT, check=True,
+                           capture_output=True)
+            report["nbval_s"] = round(time.perf_counter() - t, 1)
+    if not args.sites_only:
+        course, stock_fig = report["course"], report["stock_template"]
+        report["clean_build_ratio_to_stock"] = round(
+            course["clean_build_s_per_page"] / stock_fig["clean_build_s_per_page"], 2)  # type: ignore[index]
+        lh = course["lighthouse_min"]  # type: ignore[index]
+        report["meets_targets"] = {
+            "first_visit_kb_median": course["first_visit_kb_median"] <= TARGETS["first_visit_kb_median"],  # type: ignore[index]
+            "next_page_kb_median": course["next_page_kb_median"] <= TARGETS["next_page_kb_median"],  # type: ignore[index]
+            "clean_build_ratio_to_stock": report["clean_build_ratio_to_stock"] <= TARGETS["clean_build_ratio_to_stock"],  # type: ignore[operator]
+            "rebuild_s": course["rebuild_s"] <= TARGETS["rebuild_s"],  # type: ignore[index]
+            "nbval_s": report["nbval_s"] <= TARGETS["nbval_s"],  # type: ignore[operator]
+            **{f"lighthouse_{c}": lh[c] >= TARGETS[f"lighthouse_{c}"] for c in CATEGORIES},  # type: ignore[index]
+        }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"wrote {args.output}")

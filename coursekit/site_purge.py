@@ -42,8 +42,9 @@ PURGE_SCRIPT = TOOLS / "purge.mjs"
 EXTRA_CONTENT = (ROOT / "tools" / "print_prepare.js",)
 #: The theme's and the Sphinx extensions' stylesheets, which PurgeCSS trims. Any other
 #: stylesheet (the course's own: icons.css, course.css, and print.css, which styles classes
-#: only the print script adds) is left whole.
-PURGED = re.compile(r"(basic|pygments|togglebutton|copybutton|exercise|sphinx-design\.min|mystnb\.[0-9a-f]+"
+#: only the print script adds) is left whole, and so is pygments.css, which the pydata theme
+#: writes anew at the end of the build (after this step), with its light and dark colours.
+PURGED = re.compile(r"(basic|togglebutton|copybutton|exercise|sphinx-design\.min|mystnb\.[0-9a-f]+"
                     r"|styles/pydata-sphinx-theme|styles/sphinx-book-theme)\.css")
 #: Scripts whose class names are not used as they stand: Bootstrap's bundle names every
 #: Bootstrap component (carousel, offcanvas, modal, toast…) but the theme uses only its
@@ -124,6 +125,7 @@ def purge_css(outdir: Path, node: str | None = None) -> list[tuple[str, int, int
     if not sheets:
         return []
     keep = originals_dir(outdir)
+    shutil.rmtree(keep, ignore_errors=True)  # only this build's stylesheets
     for sheet in sheets:
         target = keep / sheet.relative_to(outdir)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,145 @@
+"""Light pages: the theme's unused CSS is gone, yet every page looks exactly as before.
+
+Uses the session build and browser (tests/conftest.py). The build keeps the untrimmed theme
+stylesheets beside the output (coursekit/site_purge.py); here each page is drawn twice, once
+with the trimmed stylesheets and once with the originals served in their place, in light and
+dark mode, at phone and desktop width, and with the phone menu and a dropdown open: the two
+drawings must be identical pixel for pixel. Also: one viewport tag and a description per page.
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from coursekit.site_purge import description, one_viewport, originals_dir, stylesheets
+
+LOOK_PAGES = ["chapters/consensus.html", "exercises/ism-in-context.html", "appendices/glossary.html"]
+STILL = "*,*::before,*::after{transition:none!important;animation:none!important;caret-color:transparent!important}"
+
+
+def _pages(html_dir: Path) -> list[Path]:
+    return sorted(p for p in html_dir.rglob("*.html")
+                  if not {"_static", "_sources", "reports", "_images"} & set(p.relative_to(html_dir).parts))
+
+
+# --- without a browser -----------------------------------------------------------------------------
+
+def test_one_viewport_keeps_the_first_and_only_the_first() -> None:
+    page = ('<head><meta name="viewport" content="a"/>\n<title>x</title>\n'
+            '<meta name="viewport" content="b"/></head>')
+    assert one_viewport(page) == '<head><meta name="viewport" content="a"/>\n<title>x</title></head>'
+    single = '<head><meta name="viewport" content="a"/></head>'
+    assert one_viewport(single) == single
+
+
+def test_description_takes_the_first_real_paragraph_and_shortens_it() -> None:
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    doc = new_document("x", get_default_settings(Parser))
+    box = nodes.admonition()
+    box += nodes.paragraph(text="A box paragraph that must not describe the whole page at all.")
+    doc += box
+    doc += nodes.paragraph(text="Short.")
+    long = ("This chapter is for anyone who will make decisions with a volunteer group. "
+            "It explains consensus, the roles people take, the hand signals groups use, and what "
+            "it costs when a group decides this way rather than by vote.")
+    doc += nodes.paragraph(text=long)
+    text = description(doc, "fallback")
+    assert text.startswith("This chapter is for anyone") and len(text) <= 160
+    assert text.endswith("…") and long.startswith(text[:-1])  # cut at a word, marked as cut
+    doc += nodes.paragraph(text="x")
+    first = nodes.paragraph(text="It explains consensus and the roles people take. " * 4)
+    doc.insert(0, first)
+    three = " ".join(["It explains consensus and the roles people take."] * 3)
+    assert description(doc, "fallback") == three  # whole sentences when they fit
+    words = description(None, "word " * 60)
+    assert len(words) <= 160 and words.endswith("…") and not words.endswith(" …")
+    assert description(None, "Search the course.") == "Search the course."
+
+
+def test_every_page_has_one_viewport_and_its_own_description(built_html: Path) -> None:
+    problems, seen = [], {}
+    for page in _pages(built_html):
+        rel = page.relative_to(built_html).as_posix()
+        text = page.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' in text:
+            continue  # the root redirect page
+        viewports = text.count('name="viewport"')
+        if viewports != 1:
+            problems.append(f"{rel}: {viewports} viewport tags")
+        found = re.findall(r'<meta name="description" content="([^"]*)"', text)
+        if len(found) != 1 or not 20 <= len(html.unescape(found[0])) <= 160:
+            problems.append(f"{rel}: description {found}")
+        elif rel.startswith("chapters/"):
+            if found[0] in seen:
+                problems.append(f"{rel}: same description as {seen[found[0]]}")
+            seen[found[0]] = rel
+    assert not problems, "\n".join(problems)
+
+
+def test_theme_css_is_trimmed_and_the_originals_kept_outside_the_site(built_html: Path) -> None:
+    keep = originals_dir(built_html)
+    sheets = {p.relative_to(built_html).as_posix(): p for p in stylesheets(built_html)}
+    theme = "_static/styles/pydata-sphinx-theme.css"
+    assert theme in sheets and (keep / theme).is_file()
+    before = len(gzip.compress((keep / theme).read_bytes()))
+    after = len(gzip.compress(sheets[theme].read_bytes()))
+    assert after < 0.4 * before, (before, after)
+    assert "course.css" not in " ".join(sheets)  # the course's own stylesheet stays whole
+    assert not (built_html / "purgecss-originals").exists()
+    assert "html[data-theme=dark]" in sheets[theme].read_text(encoding="utf-8")
+
+
+# --- in the browser ---------------------------------------------------------------------------------
+
+def _draw(browser, site_url: str, built_html: Path, rel: str, width: int, mode: str, original: bool,
+          action: str = "") -> bytes:
+    keep = originals_dir(built_html)
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=mode)
+    page = context.new_page()
+    if original:
+        def swap(route) -> None:
+            path = route.request.url.split("?")[0][len(site_url) + 1:]
+            source = keep / path
+            if source.is_file():
+                route.fulfill(body=source.read_bytes(), content_type="text/css")
+            else:
+                route.continue_()
+        page.route("**/*.css*", swap)
+    page.goto(f"{site_url}/{rel}", wait_until="networkidle")
+    page.add_style_tag(content=STILL)
+    if action == "menu":
+        page.locator(".primary-toggle:visible, button[aria-label*='primary' i]:visible").first.click()
+    elif action == "dropdown":
+        page.locator("details.dropdown summary, .dropdown .toggle-button, details summary").first.click()
+    page.wait_for_timeout(300)
+    shot = page.screenshot(full_page=not action)
+    context.close()
+    return shot
+
+
+@pytest.mark.parametrize("rel", LOOK_PAGES)
+def test_pages_look_the_same_with_the_untrimmed_theme_css(browser, site_url: str, built_html: Path,
+                                                         rel: str) -> None:
+    from PIL import Image, ImageChops
+
+    different = []
+    cases = [(390, "light", ""), (390, "dark", "")]
+    if rel == LOOK_PAGES[1]:
+        cases += [(1280, "light", ""), (1280, "dark", ""), (390, "light", "menu"), (390, "dark", "dropdown")]
+    for width, mode, action in cases:
+        a, b = (Image.open(io.BytesIO(_draw(browser, site_url, built_html, rel, width, mode, orig, action)))
+                .convert("RGB") for orig in (False, True))
+        if a.size != b.size or ImageChops.difference(a, b).getbbox() is not None:
+            box = ImageChops.difference(a, b).getbbox() if a.size == b.size else (a.size, b.size)
+            different.append(f"{rel} at {width}px, {mode}{' ' + action if action else ''}: differs at {box}")
+    assert not different, "\n".join(different)
