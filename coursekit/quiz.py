@@ -14,8 +14,9 @@ The same bank serves two readers:
   has run the cell); on the site the page's own ``quiz.js`` binds first and the copy stops
   (the site extension also strips the copy to keep pages light).
 
-Accessibility: each question is a ``fieldset`` with its prompt as ``legend``; the form is a
-named group with a real submit button ("Check my answers"); each question's feedback and
+Accessibility: each question is a ``fieldset`` (a group) with its prompt as ``legend``; the
+form is named by the quiz's title (a landmark to jump to) and has a real submit button
+("Check my answers"); each question's feedback and
 the summary sit in live regions (``role="status"``) that are rendered, empty, from the start,
 so screen readers announce the first answer's feedback.
 """
@@ -143,7 +144,7 @@ class QuizView:
     def _repr_html_(self) -> str:
         label = html.escape(self.title or "Self-check", quote=True)
         parts = [f'<form class="course-quiz" data-quiz="{html.escape(self.quiz_name, quote=True)}" '
-                 f'role="group" aria-label="{label}">']
+                 f'aria-label="{label}">']
         for q in self.questions:
             base = f"quiz-{self.quiz_name}-{q.qid}"
             parts.append(f'<fieldset><legend>{html.escape(q.prompt)}</legend>')
