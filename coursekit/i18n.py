@@ -430,7 +430,7 @@ def mark_direction(text: str, language: str) -> str:
     # Self-check questions come from the English banks until those are translated: the form is
     # marked English (left to right), and a line in Arabic says so, instead of mixing silently.
     if "quiz_english" in strings:
-        note = f'<p class="course-untranslated">{html.escape(strings["quiz_english"])}</p>'
+        note = f'<p class="course-untranslated" dir="rtl">{html.escape(strings["quiz_english"])}</p>'
         text = re.sub(r'<form class="course-quiz"(?![^>]*\blang=)',
                       note + '<form lang="en" dir="ltr" class="course-quiz"', text)
     # The footer's link to the (English) facilitator edition, published beside the English site:
