@@ -282,7 +282,8 @@ def switch_html(pagename: str, here: str, there: str, there_pages: set[str]) -> 
         note = (f' <span class="course-lang-note" lang="{there}">'
                 f'({html.escape(UI_STRINGS[there]["missing_note"])})</span>')
     return (f'<nav class="course-lang-switch" aria-label="{UI_STRINGS[here]["switch_label"]}">'
-            f'<a href="{html.escape(href)}" hreflang="{there}" lang="{there}">{LANGUAGE_NAME[there]}</a>'
+            f'<a class="course-edition-link course-lang-link" href="{html.escape(href)}" hreflang="{there}" '
+            f'lang="{there}">{LANGUAGE_NAME[there]}</a>'
             f"{note}</nav>\n")
 
 
@@ -378,7 +379,8 @@ def _link_to_english(app: Any, env: Any, node: Any, contnode: Any) -> Any:
         href = english_href(refdoc, "appendices/glossary", "term-" + re.sub(r"\s+", "-", term))
     else:
         return None
-    ref = nodes.reference("", "", internal=False, refuri=href, classes=["course-en-link"])
+    # course-edition-link: a link to another edition, which this build's own link check skips
+    ref = nodes.reference("", "", internal=False, refuri=href, classes=["course-en-link", "course-edition-link"])
     ref += contnode
     return ref
 
