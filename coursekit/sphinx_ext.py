@@ -471,8 +471,12 @@ def _valid_redirect_page(app: Sphinx, exception: Exception | None) -> None:
     m = _REFRESH.search(text)
     if not m or "<!DOCTYPE" in text[:100].upper():
         return
-    title = getattr(app.config, "html_title", "") or app.config.project or "The course"
-    page = REDIRECT_PAGE.format(title=html.escape(title),
+    target = Path(app.outdir) / m.group(1)
+    found = re.search(r"<title>(.*?)</title>", target.read_text(encoding="utf-8")
+                      if target.is_file() else "", re.S)
+    # the course's name: the target page's title after its page name ("Welcome — Course")
+    title = re.split(r" [—-] ", html.unescape(found.group(1)))[-1].strip() if found else ""
+    page = REDIRECT_PAGE.format(title=html.escape(title or "The course"),
                                 target=html.escape(m.group(1), quote=True))
     tmp = index.with_suffix(".html.tmp")
     tmp.write_text(page, encoding="utf-8")

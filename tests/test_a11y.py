@@ -194,3 +194,25 @@ def test_search_controls_are_named_by_the_words_they_show(browser, site_url: str
                 problems.append(f"{width}px: shows {shown!r} but is named {name!r}")
         v.close()
     assert not problems, problems
+
+
+def test_the_redirect_page_becomes_a_valid_page(tmp_path: Path) -> None:
+    """Jupyter Book's bare ``<meta refresh>`` index is rewritten with a doctype, language, the
+    course's title and a link; a page that is already complete is left alone."""
+    from types import SimpleNamespace
+
+    from coursekit import sphinx_ext
+
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    (tmp_path / "intro.html").write_text("<title>Welcome &#8212; A Course</title>", encoding="utf-8")
+    (tmp_path / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=intro.html" />\n')
+    sphinx_ext._valid_redirect_page(app, None)
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
+    assert "<title>A Course</title>" in page and '<a href="intro.html">' in page
+    sphinx_ext._valid_redirect_page(app, None)
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == page
+    sphinx_ext._valid_redirect_page(app, RuntimeError("build failed"))
+    (tmp_path / "index.html").write_text("<p>not a redirect</p>", encoding="utf-8")
+    sphinx_ext._valid_redirect_page(app, None)
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == "<p>not a redirect</p>"
