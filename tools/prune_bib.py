@@ -3,8 +3,8 @@
     python tools/prune_bib.py          # list the uncited entries (exit 1 if any)
     python tools/prune_bib.py --fix    # rewrite references.bib without them (atomically)
 
-"Cited" means a {cite} key in the Markdown or code of a page in _toc.yml or _toc-facilitator.yml,
-or a key in a data file's sources column (the same rule as tests/test_structure.py).
+"Cited" means a {cite} key in the Markdown or code of a page in _toc.yml or _toc-facilitator.yml
+or in a glossary fragment, or a key in a data file or quiz bank (the rule tests/test_structure.py uses).
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ def cited() -> set[str]:
     for toc in (ROOT / "_toc.yml", ROOT / "_toc-facilitator.yml"):
         for p in pages(toc):
             keys |= cite_keys(p.markdown() + p.code())
+    # glossary fragments are merged into the glossary page at build time
+    for f in (ROOT / "appendices" / "glossary-terms").glob("*.md"):
+        keys |= cite_keys(f.read_text(encoding="utf-8"))
     # data files name their sources in a column of citation keys; quiz banks may too
     for f in [*(ROOT / "coursekit" / "data").glob("*.csv"), *(ROOT / "coursekit" / "quizzes").glob("*.yml")]:
         keys |= set(re.findall(r"[\w:./-]+", f.read_text(encoding="utf-8")))
