@@ -31,6 +31,7 @@ from matplotlib.patches import Rectangle
 from .datafiles import DataFileError, data_path, load_table, non_empty, source_keys
 from .figures import PALETTE, AccessibleFigure, new_figure, plt, show
 from .timeline import Event, load_events
+from .villages import _coordinate as _box_coordinate
 
 # A generous box around the West Bank and the Gaza Strip, in decimal degrees north and
 # east. Rafah (about 34.26 E, 31.27 N) is the south-western corner of the places on the
@@ -80,17 +81,7 @@ class Place:
 
 def _coordinate(low: float, high: float, what: str) -> Callable[[str], float]:
     """Return a parser for a decimal coordinate that must lie in ``[low, high]``."""
-
-    def parse(text: str) -> float:
-        value = float(text)  # raises ValueError for text that is not a number
-        if not math.isfinite(value) or not low <= value <= high:
-            raise ValueError(
-                f"{what} {value} is outside the box {low}–{high} around the West Bank and "
-                "Gaza (swapped latitude and longitude, or a W/S sign?)"
-            )
-        return value
-
-    return parse
+    return _box_coordinate(low, high, what, box="the box around the West Bank and Gaza")
 
 
 def _one_of(allowed: Sequence[str], what: str) -> Callable[[str], str]:

@@ -71,6 +71,18 @@ def _fix_citations(app: Sphinx, pagename: str, templatename: str,
 _DATA_IMG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
 
 
+
+def _chart_file(folder: Path, context: dict[str, Any], encoded: str) -> tuple[str, int, int]:
+    """Write a base64 PNG chart to ``folder`` as ``chart-<hash>.png`` (once) and return the
+    page-relative address and the PNG's width and height (from its header)."""
+    data = base64.b64decode(encoded)
+    name = f"chart-{hashlib.sha256(data).hexdigest()[:16]}.png"
+    target = folder / name
+    if not target.exists():
+        target.write_bytes(data)
+    width, height = struct.unpack(">II", data[16:24])
+    return context["pathto"](f"_images/{name}", 1), width, height
+
 def _externalise_images(app: Sphinx, pagename: str, templatename: str,
                         context: dict[str, Any], doctree: Any) -> None:
     """Move inline chart images out of the page into cacheable, lazily loaded files.
@@ -86,13 +98,7 @@ def _externalise_images(app: Sphinx, pagename: str, templatename: str,
     folder.mkdir(exist_ok=True)
 
     def swap(match: re.Match[str]) -> str:
-        data = base64.b64decode(match.group(1))
-        name = f"chart-{hashlib.sha256(data).hexdigest()[:16]}.png"
-        target = folder / name
-        if not target.exists():
-            target.write_bytes(data)
-        width, height = struct.unpack(">II", data[16:24])  # from the PNG header
-        src = context["pathto"](f"_images/{name}", 1)
+        src, width, height = _chart_file(folder, context, match.group(1))
         return f'<img src="{src}" width="{width}" height="{height}" loading="lazy" decoding="async"'
 
     context["body"] = _DATA_IMG.sub(swap, body)
@@ -419,13 +425,8 @@ def _externalise_phone_charts(app: Sphinx, pagename: str, templatename: str,
     folder.mkdir(exist_ok=True)
 
     def swap(match: re.Match[str]) -> str:
-        data = base64.b64decode(match.group(1))
-        name = f"chart-{hashlib.sha256(data).hexdigest()[:16]}.png"
-        target = folder / name
-        if not target.exists():
-            target.write_bytes(data)
-        width, height = struct.unpack(">II", data[16:24])  # from the PNG header
-        return f'srcset="{context["pathto"](f"_images/{name}", 1)}" width="{width}" height="{height}"'
+        src, width, height = _chart_file(folder, context, match.group(1))
+        return f'srcset="{src}" width="{width}" height="{height}"'
 
     context["body"] = _DATA_SOURCE.sub(swap, body)
 

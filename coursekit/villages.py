@@ -77,14 +77,16 @@ class VillageEvent:
         return Event(self.when, text, self.sources)
 
 
-def _coordinate(low: float, high: float, what: str) -> Callable[[str], float]:
-    """Return a parser for a decimal coordinate that must lie in ``[low, high]``."""
+def _coordinate(low: float, high: float, what: str,
+                box: str = "the West Bank box") -> Callable[[str], float]:
+    """Return a parser for a decimal coordinate that must lie in ``[low, high]`` (``box`` names
+    the area in the error message)."""
 
     def parse(text: str) -> float:
         value = float(text)  # raises ValueError for text that is not a number
         if not math.isfinite(value) or not low <= value <= high:
             raise ValueError(
-                f"{what} {value} is outside the West Bank box {low}–{high} "
+                f"{what} {value} is outside {box} {low}–{high} "
                 "(swapped latitude and longitude, or a W/S sign?)"
             )
         return value
