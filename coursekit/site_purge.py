@@ -56,7 +56,10 @@ SAFELIST_STANDARD = ["show", "showing", "collapsing", "collapsed", "active", "fo
                      "highlighted", "search-summary", "context", "dark", "light"]
 #: Patterns of class names built by string concatenation in the theme and search scripts.
 SAFELIST_GREEDY = [r"^kind-", r"^search", r"^sd-tab", r"^toggle", r"^tooltip", r"^bs-tooltip",
-                   r"^dropdown", r"^pst-", r"^quiz-"]
+                   r"^pst-", r"^quiz-"]
+#: Custom properties kept even where no trimmed rule uses them: the theme's colours and sizes,
+#: which the course's own stylesheets (left whole) use too. Unused Bootstrap ones go.
+SAFELIST_VARIABLES = [r"^--pst-", r"^--sbt-", r"^--sd-", r"^--mystnb-"]
 #: Attributes whose values scripts or the browser change (dark mode, open dropdowns, menus).
 DYNAMIC_ATTRIBUTES = ["data-theme", "data-mode", "data-bs-theme", "open", "aria-expanded",
                       "aria-current", "aria-selected", "aria-hidden", "data-bs-popper",
@@ -132,7 +135,8 @@ def purge_css(outdir: Path, node: str | None = None) -> list[tuple[str, int, int
         shutil.copyfile(sheet, target)
     job = {"css": [str(p) for p in sheets], "content": [str(p) for p in content_files(outdir)],
            "standard": SAFELIST_STANDARD, "greedy": SAFELIST_GREEDY, "deep": [],
-           "dynamicAttributes": DYNAMIC_ATTRIBUTES}
+           "dynamicAttributes": DYNAMIC_ATTRIBUTES, "removeUnusedVariables": True,
+           "variables": SAFELIST_VARIABLES}
     try:
         proc = subprocess.run([node, str(PURGE_SCRIPT)], input=json.dumps(job), text=True,
                               capture_output=True, cwd=TOOLS, timeout=300, check=False)

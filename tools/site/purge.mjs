@@ -1,7 +1,8 @@
 // Remove the CSS rules no page of the built site can use (PurgeCSS), in place.
 // Called by coursekit/site_purge.py after each HTML build, with a JSON job on standard input:
 //   {"css": [paths], "content": [paths], "standard": [...], "greedy": [regex sources],
-//    "deep": [regex sources], "dynamicAttributes": [...]}
+//    "deep": [regex sources], "dynamicAttributes": [...], "removeUnusedVariables": bool,
+//    "variables": [regex sources of custom properties to keep even when unused]}
 // Each stylesheet is replaced atomically (written beside it, then renamed). Prints one JSON
 // line: [[path, bytes before, bytes after], ...]. Exit 1 with a one-line message on any fault.
 import { readFileSync, writeFileSync, renameSync } from "node:fs";
@@ -33,11 +34,12 @@ try {
       standard: job.standard || [],
       greedy: (job.greedy || []).map((s) => new RegExp(s)),
       deep: (job.deep || []).map((s) => new RegExp(s)),
+      variables: (job.variables || []).map((s) => new RegExp(s)),
     },
     dynamicAttributes: job.dynamicAttributes || [],
     fontFace: false,
     keyframes: false,
-    variables: false,
+    variables: job.removeUnusedVariables === true,
   });
   if (results.length !== sheets.length) fail("PurgeCSS returned a different number of stylesheets");
   const report = [];
