@@ -466,9 +466,12 @@ def _valid_redirect_page(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
     index = Path(app.outdir) / "index.html"
-    if not index.is_file():
+    if app.config.root_doc == "index":
         return
-    text = index.read_text(encoding="utf-8")
+    # On a clean build the file does not exist yet (sphinx-external-toc writes its bare redirect
+    # after this handler, and only if none exists): start from that same redirect.
+    text = (index.read_text(encoding="utf-8") if index.is_file() else
+            f'<meta http-equiv="Refresh" content="0; url={app.config.root_doc}.html" />\n')
     m = _REFRESH.search(text)
     if not m or "<!DOCTYPE" in text[:100].upper():
         return

@@ -203,7 +203,8 @@ def test_the_redirect_page_becomes_a_valid_page(tmp_path: Path) -> None:
 
     from coursekit import sphinx_ext
 
-    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"),
+                          config=SimpleNamespace(root_doc="intro"))
     (tmp_path / "intro.html").write_text("<title>Welcome &#8212; A Course</title>", encoding="utf-8")
     (tmp_path / "index.html").write_text('<meta http-equiv="Refresh" content="0; url=intro.html" />\n')
     sphinx_ext._valid_redirect_page(app, None)
@@ -216,3 +217,7 @@ def test_the_redirect_page_becomes_a_valid_page(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text("<p>not a redirect</p>", encoding="utf-8")
     sphinx_ext._valid_redirect_page(app, None)
     assert (tmp_path / "index.html").read_text(encoding="utf-8") == "<p>not a redirect</p>"
+    # on a clean build there is no index.html yet: the valid page is written from the root document
+    (tmp_path / "index.html").unlink()
+    sphinx_ext._valid_redirect_page(app, None)
+    assert (tmp_path / "index.html").read_text(encoding="utf-8") == page

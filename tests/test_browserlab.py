@@ -150,9 +150,11 @@ class Lab:
             route.abort()
 
     def text(self, selector: str, contains: str, timeout: float = 30000) -> str:
-        """The text of ``selector`` once it contains ``contains``."""
+        """The text of ``selector`` once it contains ``contains`` and the page has finished
+        reading (its "Reading <file>…" progress line is gone)."""
         self.page.wait_for_function(
-            "([s, c]) => (document.querySelector(s).textContent || '').includes(c)",
+            "([s, c]) => { const t = document.querySelector(s).textContent || '';"
+            " return t.includes(c) && !/^\\s*Reading /.test(t); }",
             arg=[selector, contains], timeout=timeout)
         return self.page.text_content(selector) or ""
 

@@ -152,7 +152,10 @@ def test_make_packs_needs_the_facilitator_edition(tmp_path: Path, capsys: pytest
 @pytest.fixture(scope="module")
 def packs(facilitator_html: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("packs")
-    assert make_packs.main(["--html", str(facilitator_html), "--out", str(out)]) == 0
+    # in a process of its own, as `make packs` runs it (the session's Playwright browser is open here)
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "make_packs.py"), "--html",
+                           str(facilitator_html), "--out", str(out)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
     return out
 
 

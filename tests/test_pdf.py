@@ -29,7 +29,11 @@ TOLERANCE = 2.0  # points: glyph side bearings
 @pytest.fixture(scope="module")
 def pdfs(built_html: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("pdf")
-    assert make_pdf.main(["--html", str(built_html), "--out", str(out)]) == 0
+    # in a process of its own, as `make pdf` runs it (and so that the session's Playwright
+    # browser, already open in this process, does not collide with the tool's own)
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "make_pdf.py"), "--html", str(built_html),
+                           "--out", str(out)], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
     return out
 
 
