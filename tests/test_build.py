@@ -152,3 +152,16 @@ def test_every_page_footer_links_to_about_this_course(built_html: Path) -> None:
         if not m or (page.parent / m.group(1)).resolve() != about:
             bad.append(page.relative_to(built_html).as_posix())
     assert not bad, f"pages whose footer lacks a working About link: {bad}"
+
+
+def test_every_chapter_has_a_picture_that_teaches(built_html: Path) -> None:
+    """Every chapter shows at least one figure or diagram, each with alt text that says something."""
+    from course import pages
+    bare = []
+    for p in pages():
+        if not p.rel.startswith("chapters/") or p.path.suffix != ".ipynb":
+            continue
+        imgs = _parse(built_html / Path(p.rel).with_suffix(".html")).imgs
+        if not [i for i in imgs if len((i.get("alt") or "").split()) >= 6]:
+            bare.append(p.rel)
+    assert not bare, f"chapters without a figure or diagram (with alt text of six words or more): {bare}"
