@@ -346,15 +346,8 @@ def main(argv: list[str] | None = None) -> int:
                                "Six sessions: the essentials. Print one key-points handout per person.")
                     print_key_points(page, base, title, args.out / f"key-points-{number}.pdf")
                 count += 1
-    except PrintError as exc:
-        print(f"make_packs: {exc}", file=sys.stderr)
-        return exc.code
-    except OSError as exc:
-        print(f"make_packs: {exc.strerror or exc}: {exc.filename or args.out}", file=sys.stderr)
-        return 4
-    except Exception as exc:  # the browser failed (Playwright raises its own error types)
-        print(f"make_packs: printing failed: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 4
+    except Exception as exc:  # one line and a documented code, whatever went wrong
+        return make_pdf.failure_code("make_packs", exc, args.out)
     print(f"wrote {count} session packs to {args.out}")
     return 0
 

@@ -351,6 +351,20 @@ def whole_course(page: Any, base: str, toc: Path, edition: str) -> bytes:
     return final
 
 
+def failure_code(tool: str, exc: Exception, out: Path) -> int:
+    """Print ``exc`` as one line prefixed by ``tool`` and return its exit code: a
+    :class:`PrintError`'s own code, 4 for a file-system fault or a failed browser."""
+    if isinstance(exc, PrintError):
+        print(f"{tool}: {exc}", file=sys.stderr)
+        return exc.code
+    if isinstance(exc, OSError):
+        print(f"{tool}: {exc.strerror or exc}: {exc.filename or out}", file=sys.stderr)
+        return 4
+    # the browser failed (Playwright raises its own error types)
+    print(f"{tool}: printing failed: {(str(exc).splitlines() or [type(exc).__name__])[0]}", file=sys.stderr)
+    return 4
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit code."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -383,15 +397,8 @@ def main(argv: list[str] | None = None) -> int:
                 handout(page, base, entry, args.out / f"{Path(entry).name}.pdf")
             if not args.no_course:
                 write_atomically(args.out / COURSE_PDF, whole_course(page, base, args.toc, args.edition))
-    except PrintError as exc:
-        print(f"make_pdf: {exc}", file=sys.stderr)
-        return exc.code
-    except OSError as exc:
-        print(f"make_pdf: {exc.strerror or exc}: {exc.filename or args.out}", file=sys.stderr)
-        return 4
-    except Exception as exc:  # the browser failed (Playwright raises its own error types)
-        print(f"make_pdf: printing failed: {str(exc).splitlines()[0]}", file=sys.stderr)
-        return 4
+    except Exception as exc:  # one line and a documented code, whatever went wrong
+        return failure_code("make_pdf", exc, args.out)
     course = "" if args.no_course else f" and {args.out / COURSE_PDF}"
     print(f"wrote {len(wanted)} handouts{course}")
     return 0
