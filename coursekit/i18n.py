@@ -279,7 +279,7 @@ def switch_html(pagename: str, here: str, there: str, there_pages: set[str]) -> 
     href = counterpart_href(pagename, here, there, there_pages)
     note = ""
     if pagename not in set(there_pages) | BUILT_IN_PAGES:
-        note = (f' <span class="course-lang-note" lang="{there}">'
+        note = (f' <span class="course-lang-note" lang="{there}" dir="{"rtl" if there == "ar" else "ltr"}">'
                 f'({html.escape(UI_STRINGS[there]["missing_note"])})</span>')
     return (f'<nav class="course-lang-switch" aria-label="{UI_STRINGS[here]["switch_label"]}">'
             f'<a class="course-edition-link course-lang-link" href="{html.escape(href)}" hreflang="{there}" '
