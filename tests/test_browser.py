@@ -188,6 +188,8 @@ def test_show_code_reveals_the_code(browser, site_url: str) -> None:
     """The other way round: opening a toggle does show its code (so the check above can fail)."""
     v = Visit(browser, f"{site_url}/chapters/consensus.html")
     v.page.locator("details.hide.above-input > summary").first.click()
+    # the toggle opens on the click's own task; wait for it rather than race it
+    v.page.wait_for_function("() => document.querySelector('details.hide.above-input').open", timeout=5000)
     assert v.page.evaluate(VISIBLE_CODE), "opening 'Show code' showed no code"
     assert v.page.locator("details.hide.above-input > summary").first.inner_text().strip() == "Hide code"
     v.close()
