@@ -7,11 +7,19 @@
   if (window.courseQuiz) return;
   window.courseQuiz = true;
 
+  // A translated form carries its own words (data-right, data-wrong, data-score, …).
+  function word(form, key, fallback) {
+    var value = form && form.getAttribute("data-" + key);
+    return value === null || value === undefined ? fallback : value;
+  }
+
   function feedback(fieldset, input) {
     var out = fieldset.querySelector(".quiz-feedback");
     if (!out) return false;
+    var form = fieldset.closest("form");
     var right = input.getAttribute("data-correct") === "true";
-    out.textContent = (right ? "Correct. " : "Not quite. ") + input.getAttribute("data-feedback");
+    out.textContent = (right ? word(form, "right", "Correct. ") : word(form, "wrong", "Not quite. ")) +
+      input.getAttribute("data-feedback");
     out.className = "quiz-feedback " + (right ? "quiz-right" : "quiz-wrong");
     return right;
   }
@@ -33,11 +41,18 @@
       if (!chosen) missing.push(i + 1);
       else if (feedback(fs, chosen)) right += 1;
     });
-    var text = right + " of " + sets.length + (sets.length === 1 ? " answer" : " answers") + " right.";
-    if (missing.length) {
-      text += " Not answered yet: question" + (missing.length > 1 ? "s " : " ") + missing.join(", ") + ".";
-    } else if (right < sets.length) {
-      text += " Read the feedback under each question, then try again.";
+    var text, score = form.getAttribute("data-score");
+    if (score !== null) {
+      text = score.replace("{right}", right).replace("{total}", sets.length);
+      if (missing.length) text += " " + word(form, "missing", "").replace("{list}", missing.join(word(form, "sep", ", ")));
+      else if (right < sets.length) text += " " + word(form, "again", "");
+    } else {
+      text = right + " of " + sets.length + (sets.length === 1 ? " answer" : " answers") + " right.";
+      if (missing.length) {
+        text += " Not answered yet: question" + (missing.length > 1 ? "s " : " ") + missing.join(", ") + ".";
+      } else if (right < sets.length) {
+        text += " Read the feedback under each question, then try again.";
+      }
     }
     var out = form.querySelector(".quiz-summary");
     if (out) out.textContent = text;

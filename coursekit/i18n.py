@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -78,8 +79,6 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "author": "المساهمون في مقرر «التضامن عمليًا» (انظر «عن هذا المقرر»)",
         "search_bar_text": "ابحث في هذا المقرر…",
         "quiz_english": "أسئلة الاختبار الذاتي هذه ما زالت بالإنجليزية: لم تُترجم بعد.",
-        "quiz_correct": "صحيح.",
-        "quiz_wrong": "ليس تمامًا.",
         # The English footer of _config.yml in Arabic (a test checks they keep the same links).
         "footer": (
             "<p>التضامن عمليًا — مقرر مفتوح، مستقل عن حركة التضامن الدولية.\n"
@@ -221,6 +220,9 @@ def _config_defaults(app: Any, config: Any) -> None:
     config.gettext_location = False  # paths would depend on where the book was built
     if LOCALE_DIR not in config.locale_dirs:
         config.locale_dirs = [*config.locale_dirs, LOCALE_DIR]
+    # Notebooks run in kernels started by this process: they inherit the language, so code that
+    # writes text (quizzes, figure labels and alt text) writes it in the edition's language.
+    os.environ["COURSE_LANGUAGE"] = config.language or SOURCE_LANGUAGE
     text = UI_STRINGS.get(config.language or "", {}).get("search_bar_text")
     if text and str(config.html_theme).startswith(("sphinx_book_theme", "pydata_sphinx_theme")):
         config.html_theme_options["search_bar_text"] = text
@@ -415,15 +417,12 @@ _LTR_ISLAND = re.compile(r'<(pre|code|kbd|samp|div(?= class="highlight))((?![^>]
 
 
 def mark_direction(text: str, language: str) -> str:
-    """Add ``dir="rtl"`` (and the quiz's verdict words) to a right-to-left page's ``<html>`` tag."""
+    """Add ``dir="rtl"`` to a right-to-left page's ``<html>`` tag, and mark its left-to-right islands."""
     if language not in RTL_LANGUAGES:
         return text
     tag = re.search(r"<html\b[^>]*>", text)
     strings = UI_STRINGS.get(language, {})
     extra = ' dir="rtl"'
-    if "quiz_correct" in strings:
-        extra += (f' data-quiz-correct="{html.escape(strings["quiz_correct"])}"'
-                  f' data-quiz-wrong="{html.escape(strings["quiz_wrong"])}"')
     if tag is not None and " dir=" not in tag.group(0):
         text = _HTML_TAG.sub(lambda m: f'<html{m.group(1)} lang="{m.group(2)}"{extra}', text, count=1)
     for old, new in HARDCODED_UI.get(language, {}).items():

@@ -21,7 +21,8 @@ import yaml
 from babel.messages.pofile import read_po
 from conftest import JB, ROOT, Build, serve, site_pages
 
-from coursekit import i18n, search_ar
+from coursekit import i18n, quiz, search_ar
+from coursekit import translation_checks as checks
 
 LOCALES = ROOT / "locales" / "ar" / "LC_MESSAGES"
 GLOSSARY = ROOT / "translation" / "glossary-ar.yml"
@@ -235,28 +236,10 @@ def test_mark_direction_marks_rtl_pages_only() -> None:
 # --- Translation faithfulness -------------------------------------------------------------
 
 def _glossary() -> list[dict]:
-    return yaml.safe_load(GLOSSARY.read_text(encoding="utf-8"))
+    return checks.load_glossary(GLOSSARY)
 
 
-def _stems(text: str) -> list[str]:
-    return [search_ar.stem(w) for w in search_ar.split(text)]
-
-
-def _uses(form: str, translation: str) -> bool:
-    """``form`` (one or more words) occurs in ``translation``, ignoring marks, letter-form
-    variants, the article and proclitics, and suffixes after each word's stem."""
-    want, have = _stems(form), _stems(translation)
-    for i in range(len(have) - len(want) + 1):
-        if all(have[i + j].startswith(w) for j, w in enumerate(want)):
-            return True
-    return False
-
-
-def _english_pattern(entry: dict) -> re.Pattern[str]:
-    words = [re.escape(w) for w in re.split(r"[\s-]+", entry["en"])]
-    body = r"[\s-]+".join(words)
-    flags = 0 if entry.get("case") == "exact" else re.I
-    return re.compile(rf"(?<![\w-]){body}(?:s|es)?(?![\w-])", flags)
+_uses = checks.uses
 
 
 def test_glossary_is_well_formed() -> None:
@@ -276,32 +259,13 @@ def test_uses_rejects_a_different_term() -> None:
 
 
 def test_glossary_renderings_are_used_in_translated_paragraphs() -> None:
-    problems = []
     glossary = _glossary()
-    for po in page_catalogues():
-        name = po.relative_to(LOCALES).as_posix()
-        for msgid, msgstr in entries(po):
-            for entry in glossary:
-                if entry.get("context") and entry["context"] not in name:
-                    continue
-                m = _english_pattern(entry).search(msgid)
-                if m and m.group(0) not in msgstr and not any(_uses(f, msgstr) for f in entry["forms"]):
-                    problems.append(f"{name}: '{entry['en']}' should be {entry['ar']}: {msgstr[:80]}")
+    problems = [p for po in page_catalogues() for msgid, msgstr in entries(po)
+                for p in checks.glossary_problems(po.relative_to(LOCALES).as_posix(), msgid, msgstr, glossary)]
     assert not problems, "\n".join(problems)
 
 
-_DIGITS = str.maketrans({chr(0x0660 + d): str(d) for d in range(10)} | {chr(0x06F0 + d): str(d) for d in range(10)})
-_KEYS = re.compile(r"\{cite\}`([^`]+)`")
-
-
-def facts_missing(msgid: str, msgstr: str) -> list[str]:
-    """Numbers, dates and citation keys of the English that the Arabic lacks."""
-    arabic = _KEYS.sub(" ", msgstr.translate(_DIGITS))
-    numbers = re.findall(r"\d+(?:[.,]\d+)?", _KEYS.sub(" ", msgid))
-    missing = [n for n in numbers if not re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d]|[.,]\d)", arabic)]
-    keys = {k.strip() for group in _KEYS.findall(msgid) for k in group.split(",")}
-    have = {k.strip() for group in _KEYS.findall(msgstr) for k in group.split(",")}
-    return missing + sorted(keys - have)
+facts_missing = checks.facts_missing
 
 
 def test_facts_check_accepts_arabic_digits_and_rejects_a_changed_number() -> None:
@@ -321,12 +285,9 @@ def test_quotations_translated_from_a_source_are_marked_as_translated() -> None:
     """An English quotation is given in Arabic as the course's translation: marked ترجمة at its
     start and (like the course's other translations) without quotation marks. An Arabic original
     may be used only where a cited source prints it (none on the translated pages yet)."""
-    problems = []
-    for po in page_catalogues():
-        for msgid, msgstr in entries(po):
-            if msgid.startswith('"'):
-                if not msgstr.startswith("*ترجمة") or re.search('[«»"“”]', msgstr):
-                    problems.append(f"{po.name}: quotation not marked as a translation: {msgstr[:80]}")
+    problems = [f"{po.name}: quotation not marked as a translation: {msgstr[:80]}"
+                for po in page_catalogues() for msgid, msgstr in entries(po)
+                if checks.quotation_problem(msgid, msgstr)]
     assert not problems, "\n".join(problems)
 
 
@@ -505,3 +466,60 @@ def test_arabic_pages_have_no_axe_violations(browser, a11y_tools: Path, arabic_u
         problems += [f"{rel}: {x}" for x in v.page.evaluate(AXE_RUN, AXE_TAGS)]
         v.context.close()
     assert not problems, "\n".join(problems)
+
+
+# --- Arabic quiz banks ----------------------------------------------------------------------
+
+AR_BANKS = sorted(p.stem for p in (ROOT / "coursekit" / "quizzes" / "ar").glob("*.yml"))
+
+
+@pytest.mark.parametrize("name", AR_BANKS)
+def test_arabic_bank_translates_the_current_english_bank(name: str) -> None:
+    assert quiz.translation_problems(name, "ar") == []
+    bank = quiz.load_quiz(name, language="ar")
+    assert bank.language == "ar" and re.search("[\u0600-\u06ff]", bank.title)
+    for q in bank.questions.values():
+        assert re.search("[\u0600-\u06ff]", q.prompt), f"{name}/{q.qid}: prompt not in Arabic"
+        for c in q.choices:
+            assert re.search("[\u0600-\u06ff]", c.text + c.feedback), f"{name}/{q.qid}: choice not in Arabic"
+            assert not facts_missing(c.text + " " + c.feedback, c.text + " " + c.feedback)
+
+
+def _bank_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit) -> str:
+    """A translated bank in a temporary folder (its English: a copy of start-here), edited."""
+    (tmp_path / "ar").mkdir()
+    english = (ROOT / "coursekit" / "quizzes" / "start-here.yml").read_text(encoding="utf-8")
+    (tmp_path / "demo.yml").write_text(english, encoding="utf-8")
+    monkeypatch.setattr(quiz, "bank_path", lambda name, language="en":
+                        tmp_path / ("ar" if language == "ar" else "") / f"{name}.yml")
+    digest = quiz.english_digest("demo")
+    arabic = english.replace("title:", f"english_sha256: {digest}\ntitle:", 1)
+    (tmp_path / "ar" / "demo.yml").write_text(edit(arabic), encoding="utf-8")
+    return "demo"
+
+
+def test_a_faithful_bank_copy_passes_and_renders_arabic_controls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    name = _bank_copy(tmp_path, monkeypatch, lambda t: t)
+    assert quiz.translation_problems(name, "ar") == []
+    monkeypatch.setenv("COURSE_LANGUAGE", "ar")
+    page = quiz.load_quiz(name).show()._repr_html_()
+    assert 'lang="ar"' in page and "تحقّق من إجاباتي" in page and ">أ) " in page
+    first = next(iter(quiz.load_quiz(name).questions.values()))
+    right = next(c for c in first.choices if c.correct)
+    assert str(first.check(right.letter)).startswith("إجابة صحيحة.")
+    monkeypatch.setenv("COURSE_LANGUAGE", "en")
+    assert 'lang="ar"' not in quiz.load_quiz(name).show()._repr_html_()
+
+
+@pytest.mark.parametrize("edit, reason", [
+    (lambda t: re.sub(r"english_sha256: \w+", "english_sha256: 00", t), "out of date"),
+    (lambda t: t.replace("correct: true", "correct: false", 1), "correct"),
+    (lambda t: re.sub(r"(feedback: >-\n\s+)", r"\1صحيح، ", t, count=1), "verdict"),
+    (lambda t: t.replace("id: ", "id: x-", 1), "ids differ"),
+])
+def test_an_unfaithful_bank_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit, reason: str) -> None:
+    name = _bank_copy(tmp_path, monkeypatch, edit)
+    problems = quiz.translation_problems(name, "ar")
+    assert any(reason in p for p in problems), problems
+    with pytest.raises(quiz.QuizError):
+        quiz.load_quiz(name, language="ar")
