@@ -54,9 +54,13 @@ gettext: $(STAMP)
 facilitator: $(STAMP) $(SITE)
 	COURSE_EDITION=facilitator $(JB) build . --toc _toc-facilitator.yml -n -W --keep-going --path-output _build/facilitator
 
-## test: the full test suite (unit, structure, nbval over every notebook, book build, browser)
+## test: the full test suite (unit, structure, nbval over every notebook, book builds, browsers),
+## on two workers (pytest-xdist; each test file, and each notebook, stays on one worker;
+## the builds are shared: tests/conftest.py). TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) $(A11Y) $(SITE)
-	$(BIN)/python -m pytest tests chapters exercises appendices --nbval-lax -p no:cacheprovider
+	$(BIN)/python -m pytest tests chapters exercises appendices --nbval-lax -p no:cacheprovider \
+		-n $(TEST_WORKERS) --dist loadscope --durations=25
 
 # The accessibility checkers the tests run (axe-core, pa11y, vnu-jar, Puppeteer for Firefox), from
 # tools/a11y/package-lock.json; no browser or Java download (Debian's chromium, firefox-esr, java).

@@ -30,6 +30,7 @@ from matplotlib.patches import Rectangle
 
 from .datafiles import DataFileError, data_path, load_table, non_empty, source_keys
 from .figures import PALETTE, AccessibleFigure, new_figure, plt, show
+from .text import is_rtl, joined, tr
 from .timeline import Event, load_events
 from .villages import _coordinate as _box_coordinate
 
@@ -176,7 +177,7 @@ def _plot_places(ax: Axes, places: Sequence[Place], labelled: Callable[[Place], 
                 markerfacecolor="white" if village else PALETTE[0], zorder=3)
         if labelled(p):
             offset, ha, va = _OFFSETS[p.label_side]
-            ax.annotate(p.name, (p.longitude, p.latitude), xytext=offset,
+            ax.annotate(tr(p.name), (p.longitude, p.latitude), xytext=offset,
                         textcoords="offset points", ha=ha, va=va, fontsize=fontsize, zorder=4)
 
 
@@ -207,9 +208,9 @@ def _frame(ax: Axes, box: tuple[float, float, float, float], scale_km: int,
         x1 = x0 + length
     y = south + (north - south) * 0.04
     ax.plot([x0, x1], [y, y], color="black", linewidth=3, solid_capstyle="butt")
-    ax.annotate(f"{scale_km} km", ((x0 + x1) / 2, y), xytext=(0, 4), textcoords="offset points",
+    ax.annotate(tr("{n} km", n=scale_km), ((x0 + x1) / 2, y), xytext=(0, 4), textcoords="offset points",
                 ha="center", va="bottom", fontsize=12)
-    ax.annotate("N", (0.95 if north_corner == "right" else 0.07, 0.97), xycoords="axes fraction", xytext=(0, -26),
+    ax.annotate(tr("N"), (0.95 if north_corner == "right" else 0.07, 0.97), xycoords="axes fraction", xytext=(0, -26),
                 textcoords="offset points", ha="center", va="top", fontsize=12,
                 arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 1})
 
@@ -217,21 +218,21 @@ def _frame(ax: Axes, box: tuple[float, float, float, float], scale_km: int,
 def locator_alt(places: Sequence[Place]) -> str:
     """Alt text for the locator figure, computed from the data so it stays true."""
     north = max(places, key=lambda p: p.latitude)
-    gaza = [p.name for p in places if p.region == "Gaza Strip"]
-    zoomed = [p.name for p in places if p.kind == "village" and _in_box(p, ZOOM_BOX)]
-    parts = [
-        f"Two stacked plots of {len(places)} places by latitude and longitude, with no borders "
-        f"drawn. The upper plot shows the whole area: {north.name} is the northernmost place",
-    ]
+    gaza = [tr(p.name) for p in places if p.region == "Gaza Strip"]
+    zoomed = [tr(p.name) for p in places if p.kind == "village" and _in_box(p, ZOOM_BOX)]
+    parts = [tr("Two stacked plots of {n} places by latitude and longitude, with no borders drawn. "
+                "The upper plot shows the whole area: {north} is the northernmost place",
+                n=len(places), north=tr(north.name))]
     if gaza:
-        parts.append(f", and {' and '.join(gaza)}, in the Gaza Strip, lie far to the south-west, "
-                     "apart from the West Bank places")
-    parts.append(". ")
+        parts.append(tr(", and {gaza}, in the Gaza Strip, lie far to the south-west, apart from "
+                        "the West Bank places", gaza=tr(" and ").join(gaza)))
+    parts.append(tr(". "))
     if zoomed:
-        parts.append(f"The lower plot enlarges the area around Ramallah and Jerusalem, where the "
-                     f"villages {', '.join(zoomed[:-1])} and {zoomed[-1]} lie within a few "
-                     "kilometres of one another, west and north-west of Ramallah.")
-    return "".join(parts)
+        parts.append(tr("The lower plot enlarges the area around Ramallah and Jerusalem, where the "
+                        "villages {some} and {last} lie within a few kilometres of one another, "
+                        "west and north-west of Ramallah.",
+                        some=tr(", ").join(zoomed[:-1]), last=zoomed[-1]))
+    return joined(parts)
 
 
 def locator_figure(places: Sequence[Place] | None = None) -> AccessibleFigure:
@@ -260,7 +261,7 @@ def locator_figure(places: Sequence[Place] | None = None) -> AccessibleFigure:
     south, north, west, east = ZOOM_BOX
     top.add_patch(Rectangle((west, south), east - west, north - south, fill=False,
                             linestyle="--", linewidth=1, edgecolor="black", zorder=2))
-    top.annotate("enlarged\nbelow", (west, (south + north) / 2), xytext=(-4, 0),
+    top.annotate(tr("enlarged\nbelow"), (west, (south + north) / 2), xytext=(-4, 0),
                  textcoords="offset points", ha="right", va="center", fontsize=11,
                  style="italic")
     # Region names as text beside their places (not borders): Gaza's above its
@@ -269,22 +270,23 @@ def locator_figure(places: Sequence[Place] | None = None) -> AccessibleFigure:
         mine = [p for p in places if p.region == region]
         if mine:
             lat = max(p.latitude for p in mine) if above else min(p.latitude for p in mine)
-            top.annotate(region, (min(p.longitude for p in mine), lat),
+            top.annotate(tr(region), (min(p.longitude for p in mine), lat),
                          xytext=(0, 10 if above else -10), textcoords="offset points",
                          ha="left", va="bottom" if above else "top", fontsize=12,
                          style="italic", color="#444444")
-    top.set_title("The places this course names", loc="left", fontsize=13)
+    side = "right" if is_rtl() else "left"
+    top.set_title(tr("The places this course names"), loc=side, fontsize=13)
     _plot_places(bottom, in_zoom or places, lambda p: True, 13)
     _frame(bottom, ZOOM_BOX, 5, scale_corner="left", north_corner="left")
-    bottom.set_title("Enlarged: near Ramallah", loc="left", fontsize=13)
+    bottom.set_title(tr("Enlarged: near Ramallah"), loc=side, fontsize=13)
     fig.subplots_adjust(hspace=0.12)
     return show(
         fig,
         alt=locator_alt(places),
-        caption="Filled circles: towns and cities; hollow triangles: villages; north is up. "
-        "Points are plotted from the rounded coordinates in the course file context-places.csv, "
-        "taken from the places' Wikipedia articles as cited in the text; no borders or map "
-        "background are drawn. Jerusalem is labelled by name only, because its status is disputed.",
+        caption=tr("Filled circles: towns and cities; hollow triangles: villages; north is up. "
+                   "Points are plotted from the rounded coordinates in the course file context-places.csv, "
+                   "taken from the places' Wikipedia articles as cited in the text; no borders or map "
+                   "background are drawn. Jerusalem is labelled by name only, because its status is disputed."),
     )
 
 
@@ -303,7 +305,10 @@ def vertical_timeline(events: Sequence[Event], title: str, alt: str, caption: st
     if not events:
         raise ValueError("a timeline needs at least one event")
     events = sorted(events, key=lambda e: e.when)
-    labels = [textwrap.fill(f"{e.when}: {e.event}", wrap) for e in events]
+    labels = [textwrap.fill(f"{e.when}: {tr(e.event)}", wrap) for e in events]
+    # Right to left (Arabic): mirrored, the time axis on the right and the labels to its left.
+    m = -1 if is_rtl() else 1
+    near, far = ("left", "right") if m < 0 else ("right", "left")
     lines = [lbl.count("\n") + 1 for lbl in labels]
     total = sum(lines) + 0.9 * len(lines)  # label rows, with a gap between them
     fig, ax = new_figure(4.3, 0.9 + 0.24 * total)
@@ -323,16 +328,16 @@ def vertical_timeline(events: Sequence[Event], title: str, alt: str, caption: st
     ax.plot([0, 0], [axis_y(first), axis_y(last)], color="black", linewidth=1.5)
     for year in range(date.fromordinal(first).year // 10 * 10 + 10, date.fromordinal(last).year + 1, 10):
         y = axis_y(date(year, 1, 1).toordinal())
-        ax.plot([-0.12, 0], [y, y], color="black", linewidth=1)
-        ax.annotate(str(year), (-0.16, y), ha="right", va="center", fontsize=11)
+        ax.plot([-0.12 * m, 0], [y, y], color="black", linewidth=1)
+        ax.annotate(str(year), (-0.16 * m, y), ha=near, va="center", fontsize=11)
     for ev_y, lbl_y, label in zip((axis_y(y) for y in years), row_y, labels, strict=True):
         ax.plot([0], [ev_y], marker="o", markersize=5, color=PALETTE[0])
-        ax.plot([0, 0.5, 0.75], [ev_y, lbl_y, lbl_y], color="#888888", linewidth=0.7)
-        ax.annotate(label, (0.82, lbl_y), ha="left", va="center", fontsize=11, linespacing=1.1)
-    ax.set_xlim(-0.75, 4.6)
+        ax.plot([0, 0.5 * m, 0.75 * m], [ev_y, lbl_y, lbl_y], color="#888888", linewidth=0.7)
+        ax.annotate(label, (0.82 * m, lbl_y), ha=far, va="center", fontsize=11, linespacing=1.1)
+    ax.set_xlim(*sorted((-0.75 * m, 4.6 * m)))
     ax.set_ylim(-0.6, total + 0.6)
     ax.axis("off")
-    ax.set_title(title, loc="left", fontsize=12)
+    ax.set_title(title, loc=far, fontsize=12)
     return show(fig, alt=alt, caption=caption)
 
 
@@ -352,14 +357,14 @@ def periods(events: Sequence[Event], gap_years: int = 3) -> list[tuple[int, int]
 def timeline_alt(events: Sequence[Event]) -> str:
     """Alt text for the chapter's timeline, computed from the events."""
     events = sorted(events, key=lambda e: e.when)
-    spans = [str(a) if a == b else f"{a} to {b}" for a, b in periods(events)]
-    listed = ", ".join(spans[:-1]) + f" and {spans[-1]}" if len(spans) > 1 else spans[0]
-    return (
-        f"Vertical timeline of {len(events)} events from {events[0].when} to {events[-1].when}, "
-        f"earliest at the top, drawn to scale on the left. The events fall in {len(spans)} "
-        f"periods with quieter years between them: {listed}. "
-        f"First: {events[0].event}. Last: {events[-1].event}."
-    )
+    spans = [str(a) if a == b else tr("{a} to {b}", a=a, b=b) for a, b in periods(events)]
+    listed = tr(", ").join(spans[:-1]) + tr(" and ") + spans[-1] if len(spans) > 1 else spans[0]
+    return tr("Vertical timeline of {n} events from {first} to {last}, earliest at the top, drawn "
+              "to scale on the {side}. The events fall in {periods} periods with quieter years "
+              "between them: {listed}. First: {first_event}. Last: {last_event}.",
+              n=len(events), first=events[0].when, last=events[-1].when,
+              side=tr("right") if is_rtl() else tr("left"), periods=len(spans), listed=listed,
+              first_event=tr(events[0].event), last_event=tr(events[-1].event))
 
 
 def context_timeline(events: Sequence[Event] | None = None) -> AccessibleFigure:
@@ -369,9 +374,10 @@ def context_timeline(events: Sequence[Event] | None = None) -> AccessibleFigure:
         raise ValueError("a timeline needs at least one event")
     return vertical_timeline(
         events,
-        title="The land and its history: selected events",
+        title=tr("The land and its history: selected events"),
         alt=timeline_alt(events),
-        caption="Selected dated events from the course file context-timeline.csv, each with "
-        "its sources in the table that follows. The axis on the left is to scale; the labels "
-        "are spaced evenly so that crowded years stay readable.",
+        caption=tr("Selected dated events from the course file context-timeline.csv, each with "
+                   "its sources in the table that follows. The axis on the {side} is to scale; the "
+                   "labels are spaced evenly so that crowded years stay readable.",
+                   side=tr("right") if is_rtl() else tr("left")),
     )

@@ -79,6 +79,8 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "author": "المساهمون في مقرر «التضامن عمليًا» (انظر «عن هذا المقرر»)",
         "search_bar_text": "ابحث في هذا المقرر…",
         "quiz_english": "أسئلة الاختبار الذاتي هذه ما زالت بالإنجليزية: لم تُترجم بعد.",
+        "output_english": "ما تطبعه الشيفرة هنا بالإنجليزية: رسائل البرنامج نفسه لم تُترجم بعد، "
+                          "والنص حولها يشرحها.",
         # The English footer of _config.yml in Arabic (a test checks they keep the same links).
         "footer": (
             "<p>التضامن عمليًا — مقرر مفتوح، مستقل عن حركة التضامن الدولية.\n"
@@ -194,6 +196,9 @@ def edition_config(source: Path, language: str, execute: str | None = None) -> d
     sphinx_config["language"] = language
     if execute is not None:
         config.setdefault("execute", {})["execute_notebooks"] = execute
+    base = str(config.get("html", {}).get("baseurl", "") or "").strip()
+    if base and EDITION_PREFIX[language]:  # the edition is published in its folder of the site
+        config["html"]["baseurl"] = base.rstrip("/") + "/" + EDITION_PREFIX[language]
     strings = UI_STRINGS.get(language, {})
     if "title" in strings:
         config["title"] = strings["title"]
@@ -301,19 +306,35 @@ def _editions(app: Any) -> tuple[str, str, set[str]] | None:
         return None
 
 
+def alternate_links(pagename: str, here: str, there: str, baseurl: str) -> str:
+    """``<link rel="alternate" hreflang>`` for a page that exists in both editions.
+
+    Search engines (and Lighthouse's hreflang audit) accept only fully qualified addresses, so
+    the links are written only when the site's address is configured (``html.baseurl`` in
+    ``_config.yml``, the English site's root); otherwise the visible switch, whose link carries
+    ``hreflang``, is the only pointer to the other edition.
+    """
+    if not baseurl.strip():
+        return ""
+    root = baseurl.strip().rstrip("/") + "/"
+    prefix = EDITION_PREFIX[here]
+    if prefix and root.endswith("/" + prefix):
+        root = root[: -len(prefix)]
+    return "".join(f'<link rel="alternate" hreflang="{lang}" '
+                   f'href="{html.escape(root + EDITION_PREFIX[lang] + pagename + ".html")}">\n'
+                   for lang in (here, there))
+
+
 def _language_switch(app: Any, pagename: str, templatename: str,
                      context: dict[str, Any], doctree: Any) -> None:
-    """A visible switch and ``<link rel="alternate" hreflang>`` to the other edition's page."""
+    """A visible switch and, when the site's address is known, ``<link rel="alternate" hreflang>``."""
     editions = _editions(app)
     if editions is None:
         return
     here, there, there_pages = editions
     if pagename in there_pages:
-        self_href = context["pathto"](pagename) if "pathto" in context else pagename + ".html"
-        href = counterpart_href(pagename, here, there, there_pages)
-        context["metatags"] = context.get("metatags", "") + (
-            f'<link rel="alternate" hreflang="{here}" href="{html.escape(self_href)}">\n'
-            f'<link rel="alternate" hreflang="{there}" href="{html.escape(href)}">\n')
+        context["metatags"] = context.get("metatags", "") + alternate_links(
+            pagename, here, there, str(getattr(app.config, "html_baseurl", "") or ""))
     if isinstance(context.get("body"), str):
         context["body"] = switch_html(pagename, here, there, there_pages) + context["body"]
 
@@ -416,6 +437,33 @@ _HTML_TAG = re.compile(r'<html([^>]*?) lang="([a-z-]+)"')
 _LTR_ISLAND = re.compile(r'<(pre|code|kbd|samp|div(?= class="highlight))((?![^>]*\bdir=)[\s>])')
 
 
+_OUTPUT = re.compile(r'<div class="output (?:stream|text_plain|text_html)[^"]*"')
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def mark_english_outputs(text: str, note: str) -> str:
+    """Mark each notebook output that has English words and no Arabic ``lang="en" dir="ltr"``,
+    with ``note`` (once, before the first such output)."""
+    starts = [m.start() for m in _OUTPUT.finditer(text)]
+    if not starts:
+        return text
+    out, last, noted = [], 0, False
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else text.find("</main>", start)
+        chunk = text[start:end if end > start else len(text)]
+        visible = re.sub(r"<[^>]+>", " ", chunk)
+        if _LATIN_WORD.search(visible) and not _ARABIC_LETTER.search(visible):
+            out.append(text[last:start])
+            if not noted:
+                out.append(f'<p class="course-untranslated" dir="rtl">{html.escape(note)}</p>')
+                noted = True
+            out.append('<div lang="en" dir="ltr" ')
+            last = start + len("<div ")
+    out.append(text[last:])
+    return "".join(out)
+
+
 def mark_direction(text: str, language: str) -> str:
     """Add ``dir="rtl"`` to a right-to-left page's ``<html>`` tag, and mark its left-to-right islands."""
     if language not in RTL_LANGUAGES:
@@ -434,6 +482,11 @@ def mark_direction(text: str, language: str) -> str:
         note = f'<p class="course-untranslated" dir="rtl">{html.escape(strings["quiz_english"])}</p>'
         text = re.sub(r'<form class="course-quiz"(?![^>]*\blang=)',
                       note + '<form lang="en" dir="ltr" class="course-quiz"', text)
+    # Program output (the evidence toolkit's and the labs' own messages) is not translated yet:
+    # an output with no Arabic in it is marked English, left to right, with a note before the
+    # first one on the page, instead of mixing silently.
+    if "output_english" in strings:
+        text = mark_english_outputs(text, strings["output_english"])
     # The footer's link to the (English) facilitator edition, published beside the English site:
     # one folder further up from the Arabic edition, and in English.
     text = re.sub(r'<a class="course-edition-link" href="((?:\.\./)*)facilitator/intro\.html">',

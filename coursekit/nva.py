@@ -26,6 +26,7 @@ from pathlib import Path
 from .datafiles import DataFileError, data_path, load_table, non_empty, source_keys
 from .figures import HATCHES, PALETTE, PHONE_MIN_POINTS, AccessibleFigure, new_figure, phone_figure, show
 from .quiz import Feedback, QuizError
+from .text import is_rtl, tr
 
 # --------------------------------------------------------------------------------------------
 # Sharp's classes and sub-classes (source: aei198, as recorded in the course fact sheet §3.1)
@@ -176,14 +177,13 @@ def sharp_alt_text(methods: Sequence[SharpMethod]) -> str:
     top_class = max(by_class, key=by_class.__getitem__)
     top_sub = max(by_sub, key=by_sub.__getitem__)
     low_sub = min(by_sub, key=by_sub.__getitem__)
-    parts = ", ".join(f"{name.lower()} {n}" for name, n in by_class.items())
-    return (
-        f"Horizontal bar chart of Gene Sharp's {len(methods)} methods by sub-class, grouped by "
-        f"class. {top_class} is the largest class, with {by_class[top_class]} of the "
-        f"{len(methods)} methods (by class: {parts}). The largest sub-class is "
-        f"{top_sub.lower()} with {by_sub[top_sub]} methods; the smallest, "
-        f"{low_sub.lower()}, has {by_sub[low_sub]}."
-    )
+    parts = tr(", ").join(f"{tr(name).lower()} {n}" for name, n in by_class.items())
+    return tr("Horizontal bar chart of Gene Sharp's {n} methods by sub-class, grouped by class. "
+              "{top_class} is the largest class, with {top_n} of the {n} methods (by class: {parts}). "
+              "The largest sub-class is {top_sub} with {top_sub_n} methods; the smallest, {low_sub}, "
+              "has {low_sub_n}.", n=len(methods), top_class=tr(top_class), top_n=by_class[top_class],
+              parts=parts, top_sub=tr(top_sub).lower(), top_sub_n=by_sub[top_sub],
+              low_sub=tr(low_sub).lower(), low_sub_n=by_sub[low_sub])
 
 
 def sharp_figure(methods: Sequence[SharpMethod]) -> AccessibleFigure:
@@ -195,10 +195,8 @@ def sharp_figure(methods: Sequence[SharpMethod]) -> AccessibleFigure:
     return show(
         _draw_sharp(methods, phone=False),
         alt=sharp_alt_text(methods),
-        caption=(
-            f"Gene Sharp's {len(methods)} methods of nonviolent action by class and sub-class, "
-            "in the Albert Einstein Institution's numbering (aei198)."
-        ),
+        caption=tr("Gene Sharp's {n} methods of nonviolent action by class and sub-class, "
+                   "in the Albert Einstein Institution's numbering (aei198).", n=len(methods)),
         phone=_draw_sharp(methods, phone=True),
     )
 
@@ -215,7 +213,7 @@ def _draw_sharp(methods: Sequence[SharpMethod], phone: bool):
     ticks: list[float] = []
     labels: list[str] = []
     for k, (class_name, _, _) in enumerate(SHARP_CLASSES):
-        head = f"{class_name}: {by_class[class_name]} methods"
+        head = tr("{name}: {n} methods", name=tr(class_name), n=by_class[class_name])
         if phone:  # class headings start at the figure's left edge, across the label column
             from matplotlib.transforms import blended_transform_factory
             ax.text(0.02, y, textwrap.fill(head, 36), fontsize=size + 1, fontweight="bold",
@@ -231,14 +229,14 @@ def _draw_sharp(methods: Sequence[SharpMethod], phone: bool):
             ax.barh(y, n, color=PALETTE[k], hatch=HATCHES[k], edgecolor="black", linewidth=0.6)
             ax.text(n + 0.4, y, str(n), va="center", fontsize=size)
             ticks.append(y)
-            name = subclass.replace("Economic noncooperation: ", "Economic: ")
+            name = tr(subclass.replace("Economic noncooperation: ", "Economic: "))
             labels.append(textwrap.fill(name, 20) if phone else name)
             y += 1
         y += 0.6
     ax.set_yticks(ticks, labels, fontsize=size)
     ax.set_ylim(y - 0.4, -1)
     ax.set_xlim(0, max(by_sub.values()) + (6 if phone else 4))
-    ax.set_xlabel("Number of methods", fontsize=size + 1 if phone else None)
+    ax.set_xlabel(tr("Number of methods"), fontsize=size + 1 if phone else None)
     ax.tick_params(axis="y", length=0)
     if phone:  # keep the wrapped sub-class names inside the 3.6-inch width
         fig.subplots_adjust(left=0.44, right=0.97, top=0.98, bottom=0.05)
@@ -363,38 +361,41 @@ def success_rate_figure(findings: Sequence[Finding]) -> AccessibleFigure:
     nv, v = by_type["nonviolent"], by_type["violent"]
     total = next((f for f in findings if f.measure == "campaigns" and f.dataset == nv.dataset),
                  None)
-    scope = (f"{total.value:g} campaigns, {nv.period_text}" if total else nv.period_text)
+    scope = (tr("{n} campaigns, {period}", n=f"{total.value:g}", period=tr(nv.period_text))
+             if total else tr(nv.period_text))
     def draw(phone: bool):
         fig, ax = phone_figure(3.9) if phone else new_figure(6.5, 3.6)
-        bars = [("Nonviolent\ncampaigns" if phone else "Nonviolent campaigns", nv.value, 0),
-                ("Violent\ncampaigns" if phone else "Violent campaigns", v.value, 2)]
+        bars = [(tr("Nonviolent\ncampaigns") if phone else tr("Nonviolent campaigns"), nv.value, 0),
+                (tr("Violent\ncampaigns") if phone else tr("Violent campaigns"), v.value, 2)]
         for x, (_, value, k) in enumerate(bars):
             ax.bar(x, value, width=0.6, color=PALETTE[k], hatch=HATCHES[k], edgecolor="black")
             ax.text(x, value + 1.5, f"{value:g}%", ha="center", fontsize=13, fontweight="bold")
         ax.set_xticks([0, 1], [b[0] for b in bars], fontsize=11)
         ax.set_ylim(0, 100)
-        ax.set_ylabel("Campaigns that succeeded (%)", fontsize=PHONE_MIN_POINTS if phone else None)
+        ax.set_ylabel(tr("Campaigns that succeeded (%)"), fontsize=PHONE_MIN_POINTS if phone else None)
         title = f"{nv.dataset}: {scope}"
-        note = "What counts as success depends on the definition: see the caveats."
+        note = tr("What counts as success depends on the definition: see the caveats.")
         if phone:
             import textwrap
             title, note = textwrap.fill(title, 36), textwrap.fill(note, 38)
-        ax.set_title(title, loc="left", fontsize=11)
+        ax.set_title(title, loc="right" if is_rtl() else "left", fontsize=11)
         ax.text(0.5, 86 if phone else 88, note, ha="center", va="top" if phone else "baseline",
                 fontsize=PHONE_MIN_POINTS if phone else 9, style="italic")
         return fig
 
     fig = draw(phone=False)
     ratio = nv.value / v.value if v.value else float("inf")
-    times = "twice" if round(ratio, 1) in (1.9, 2.0, 2.1) else f"{ratio:.1f} times"
+    times = tr("twice") if round(ratio, 1) in (1.9, 2.0, 2.1) else tr("{r} times", r=f"{ratio:.1f}")
     return show(
         fig,
-        alt=(f"Bar chart: in Chenoweth and Stephan's study ({scope}), {nv.value:g}% of major "
-             f"nonviolent campaigns succeeded against {v.value:g}% of violent ones, about "
-             f"{times} as often; what counts as success depends on the definition used."),
-        caption=(f"Success rates reported for Chenoweth and Stephan's campaigns ({scope}; "
-                 f"sources: {', '.join(nv.sources)}). The sources on the fact sheet do not show "
-                 "which definition of success they use; see the caveats in the text."),
+        alt=tr("Bar chart: in Chenoweth and Stephan's study ({scope}), {nv}% of major nonviolent "
+               "campaigns succeeded against {v}% of violent ones, about {times} as often; what "
+               "counts as success depends on the definition used.",
+               scope=scope, nv=f"{nv.value:g}", v=f"{v.value:g}", times=times),
+        caption=tr("Success rates reported for Chenoweth and Stephan's campaigns ({scope}; "
+                   "sources: {sources}). The sources on the fact sheet do not show which definition "
+                   "of success they use; see the caveats in the text.",
+                   scope=scope, sources=", ".join(nv.sources)),
         phone=draw(phone=True),
     )
 

@@ -27,6 +27,7 @@ import functools
 import hashlib
 import html
 import os
+import re
 import string
 from dataclasses import dataclass
 from importlib import resources
@@ -308,8 +309,10 @@ def translation_problems(name: str, language: str) -> list[str]:
             problems.append(f"{path}: '{qid}': kind differs from the English")
         if [c.correct for c in t.choices] != [c.correct for c in q.choices]:
             problems.append(f"{path}: '{qid}': choices or the correct one differ from the English")
+        words = "|".join(map(re.escape, VERDICT_OPENERS[language]))
+        opener = re.compile(rf"^(?:{words})(?![A-Za-z\u0621-\u064a])", re.I)  # a whole word
         for c in t.choices:
-            if c.feedback.strip().lower().startswith(VERDICT_OPENERS[language]):
+            if opener.match(c.feedback.strip()):
                 problems.append(f"{path}: '{qid}' {c.letter}: feedback opens with a verdict word")
     return problems
 

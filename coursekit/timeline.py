@@ -13,6 +13,14 @@ from matplotlib.dates import date2num
 
 from .datafiles import data_path, load_table, non_empty, source_keys
 from .figures import PHONE_MIN_POINTS, AccessibleFigure, new_figure, phone_figure, show
+from .text import is_rtl, language, tr
+
+#: Month names as the Arabic edition writes dates: the Levantine name, then the Egyptian one
+#: in brackets (as the translated pages do, e.g. "6 أيلول (سبتمبر) 2010").
+ARABIC_MONTHS = ("كانون الثاني (يناير)", "شباط (فبراير)", "آذار (مارس)", "نيسان (أبريل)",
+                 "أيار (مايو)", "حزيران (يونيو)", "تموز (يوليو)", "آب (أغسطس)",
+                 "أيلول (سبتمبر)", "تشرين الأول (أكتوبر)", "تشرين الثاني (نوفمبر)",
+                 "كانون الأول (ديسمبر)")
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
@@ -53,6 +61,8 @@ class PartialDate:
 
     def __str__(self) -> str:
         months = "January February March April May June July August September October November December".split()
+        if language() == "ar":
+            months = list(ARABIC_MONTHS)
         if self.month is None:
             return str(self.year)
         if self.day is None:
@@ -82,6 +92,7 @@ def timeline_figure(events: list[Event], title: str, alt: str, caption: str) -> 
     """Draw ``events`` on a horizontal time axis, labels alternating above and below."""
     if not events:
         raise ValueError("a timeline needs at least one event")
+    title, alt, caption = tr(title), tr(alt), tr(caption)
     fig, ax = new_figure(8, 0.9 + 0.42 * len(events))
     xs = [date2num(e.when.as_date()) for e in events]
     middle = (min(xs) + max(xs)) / 2
@@ -89,7 +100,7 @@ def timeline_figure(events: list[Event], title: str, alt: str, caption: str) -> 
         y = len(events) - i
         ax.plot([x], [y], marker="o", color="#1b3a4b")
         right_half = x > middle  # label towards the centre so it stays inside the figure
-        ax.annotate(f"{ev.when}: {ev.event}", (x, y), xytext=(-8 if right_half else 8, 0),
+        ax.annotate(f"{ev.when}: {tr(ev.event)}", (x, y), xytext=(-8 if right_half else 8, 0),
                     textcoords="offset points", va="center", fontsize=9,
                     ha="right" if right_half else "left")
     ax.set_yticks([])
@@ -98,7 +109,7 @@ def timeline_figure(events: list[Event], title: str, alt: str, caption: str) -> 
     ax.set_ylim(0.3, len(events) + 0.7)
     span = max(xs) - min(xs) or 365
     ax.set_xlim(min(xs) - span * 0.04, max(xs) + span * 0.04)
-    ax.set_title(title, loc="left")
+    ax.set_title(title, loc="right" if is_rtl() else "left")
     return show(fig, alt=alt, caption=caption, phone=timeline_phone_figure(events, title))
 
 
@@ -116,24 +127,28 @@ def timeline_phone_figure(events: list[Event], title: str, width_chars: int = 34
     if not events:
         raise ValueError("a timeline needs at least one event")
     head = textwrap.wrap(title, width_chars - 4) or [title]
-    blocks = [textwrap.wrap(e.event, width_chars) or [e.event] for e in events]
+    labels = [tr(e.event) for e in events]
+    blocks = [textwrap.wrap(label, width_chars) or [label] for label in labels]
     units = len(head) + 0.8 + sum(len(b) + 2.1 for b in blocks)
     fig, ax = phone_figure(units * _LINE + 0.1)
     ax.set_axis_off()
     ax.set_xlim(0, 1)
     ax.set_ylim(-units, 0)
     size = PHONE_MIN_POINTS
-    ax.text(0, 0, "\n".join(head), fontsize=size + 1, fontweight="bold", va="top", ha="left")
+    # Right to left (Arabic): the same layout mirrored, the time line on the right.
+    rtl = is_rtl()
+    side, line_x, text_x = ("right", 0.97, 0.91) if rtl else ("left", 0.03, 0.09)
+    ax.text(1 if rtl else 0, 0, "\n".join(head), fontsize=size + 1, fontweight="bold", va="top", ha=side)
     y = -(len(head) + 0.8)
     top = y
     for ev, lines in zip(events, blocks, strict=True):
-        ax.plot([0.03], [y - 0.5], marker="o", color="#1b3a4b", markersize=6, zorder=3)
-        ax.text(0.09, y, str(ev.when), fontsize=size, fontweight="bold", va="top", ha="left")
-        ax.text(0.09, y - 1.05, "\n".join(lines), fontsize=size, va="top", ha="left",
+        ax.plot([line_x], [y - 0.5], marker="o", color="#1b3a4b", markersize=6, zorder=3)
+        ax.text(text_x, y, str(ev.when), fontsize=size, fontweight="bold", va="top", ha=side)
+        ax.text(text_x, y - 1.05, "\n".join(lines), fontsize=size, va="top", ha=side,
                 linespacing=1.25)
         bottom = y - 0.5
         y -= len(lines) + 2.1
-    ax.plot([0.03, 0.03], [top - 0.5, bottom], color="#8aa29e", linewidth=1.5, zorder=1)
+    ax.plot([line_x, line_x], [top - 0.5, bottom], color="#8aa29e", linewidth=1.5, zorder=1)
     return fig
 
 
@@ -144,9 +159,9 @@ class EventTable:
     events: tuple[Event, ...]
 
     def _repr_markdown_(self) -> str:
-        rows = ["| Date | Event | Sources |", "|---|---|---|"]
+        rows = [f"| {tr('Date')} | {tr('Event')} | {tr('Sources')} |", "|---|---|---|"]
         for e in self.events:
-            text = e.event.replace("|", "\\|")
+            text = tr(e.event).replace("|", "\\|")
             rows.append(f"| {e.when} | {text} | {{cite}}`{','.join(e.sources)}` |")
         return "\n".join(rows)
 

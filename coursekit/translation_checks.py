@@ -29,16 +29,37 @@ def load_glossary(path: Path = GLOSSARY) -> list[dict[str, Any]]:
     return list(data or [])
 
 
-def _stems(text: str) -> list[str]:
-    return [search_ar.stem(w) for w in search_ar.split(text)]
+_PROCLITICS = "وفبكل"
+
+
+def _variants(word: str) -> set[str]:
+    """A word as it may be written: normalised, with the article or a proclitic removed (the
+    search stemmer's stem too), so a glossary form matches prefixed, plural and possessive uses."""
+    n = search_ar.normalise(word)
+    out = {n, search_ar.stem(word)}
+    for prefix in search_ar.ARTICLE_PREFIXES:
+        if n.startswith(prefix) and len(n) - len(prefix) >= 2:
+            out.add(n[len(prefix):])
+    if n[:1] in _PROCLITICS and len(n) > 3:
+        out.add(n[1:])
+    return {v for v in out if v}
+
+
+def _wanted(word: str) -> set[str]:
+    """The stems a form's word may start with: its variants, and for a feminine singular (ة) the
+    stem a sound plural (ات) shares with it."""
+    out = _variants(word)
+    out |= {v[:-1] for v in out if v.endswith("ه") and len(v) > 3}
+    return out
 
 
 def uses(form: str, translation: str) -> bool:
     """``form`` (one or more words) occurs in ``translation``, ignoring marks, letter-form
     variants, the article and proclitics, and suffixes after each word's stem."""
-    want, have = _stems(form), _stems(translation)
+    want = [_wanted(w) for w in search_ar.split(form)]
+    have = [_variants(w) for w in search_ar.split(translation)]
     for i in range(len(have) - len(want) + 1):
-        if all(have[i + j].startswith(w) for j, w in enumerate(want)):
+        if all(any(h.startswith(w) for h in have[i + j] for w in wants) for j, wants in enumerate(want)):
             return True
     return False
 
@@ -73,8 +94,13 @@ def facts_missing(msgid: str, msgstr: str) -> list[str]:
 
 
 def quotation_problem(msgid: str, msgstr: str) -> bool:
-    """An English quotation must be marked as the course's translation, without quotation marks."""
-    return msgid.startswith('"') and (not msgstr.startswith("*ترجمة") or bool(re.search('[«»"“”]', msgstr)))
+    """An English quotation (a paragraph that opens with a quoted passage of four words or more)
+    must be marked as the course's translation, without quotation marks. A heading or sentence
+    that opens with a quoted word (``"Apartheid": a word in dispute``) is not a quotation."""
+    m = re.match(r'"([^"]*)"?', msgid)
+    if not m or len(m.group(1).split()) < 4:
+        return False
+    return not msgstr.startswith("*ترجمة") or bool(re.search('[«»"“”]', msgstr))
 
 
 def entries(po: Path) -> list[tuple[str, str]]:

@@ -26,6 +26,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .datafiles import DataFileError, data_path, load_table, non_empty, source_keys
 from .figures import PALETTE, PHONE_MIN_POINTS, AccessibleFigure, new_figure, phone_figure, show
+from .text import is_rtl, tr
 from .timeline import Event, PartialDate, timeline_figure
 
 # A deliberately generous box around the West Bank, in decimal degrees north and east.
@@ -73,7 +74,8 @@ class VillageEvent:
 
     def as_event(self, with_village: bool = True) -> Event:
         """Convert to a :class:`coursekit.timeline.Event` (text prefixed by the village)."""
-        text = f"{self.village}: {self.event}" if with_village else self.event
+        text = (tr("{village}: {event}", village=tr(self.village), event=tr(self.event))
+                if with_village else tr(self.event))
         return Event(self.when, text, self.sources)
 
 
@@ -189,12 +191,10 @@ def locator_alt(villages: Sequence[Village]) -> str:
     south = min(villages, key=lambda v: v.latitude)
     west = sorted(villages, key=lambda v: v.longitude)[:2]
     far = max(distance_km(a, b) for a in villages for b in villages)
-    return (
-        f"Scatter plot of the {len(villages)} villages by longitude and latitude: all lie within "
-        f"about {round(far)} km of one another. {north.name} is the northernmost and "
-        f"{south.name} the southernmost; {west[0].name} and {west[1].name} are the "
-        "westernmost."
-    )
+    return tr("Scatter plot of the {n} villages by longitude and latitude: all lie within about "
+              "{km} km of one another. {north} is the northernmost and {south} the southernmost; "
+              "{west1} and {west2} are the westernmost.", n=len(villages), km=round(far),
+              north=tr(north.name), south=tr(south.name), west1=tr(west[0].name), west2=tr(west[1].name))
 
 
 def locator_figure(
@@ -216,8 +216,8 @@ def locator_figure(
     return show(
         _draw_locator(villages, refs, phone=False),
         alt=locator_alt(villages),
-        caption="The case-study villages plotted from their rounded coordinates; no map "
-        "background is drawn. Coordinates: " + ", ".join(keys) + ".",
+        caption=tr("The case-study villages plotted from their rounded coordinates; no map "
+                   "background is drawn. Coordinates: {keys}.", keys=", ".join(keys)),
         phone=_draw_locator(villages, refs, phone=True),
     )
 
@@ -234,12 +234,12 @@ def _draw_locator(villages: list[Village], refs: dict[str, tuple[float, float, s
                 markersize=9, color=PALETTE[0], markerfacecolor=PALETTE[i % 3],
                 markeredgecolor="black")
         left = v.longitude < mid_lon
-        ax.annotate(v.name, (v.longitude, v.latitude), xytext=(-9 if left else 9, 0),
+        ax.annotate(tr(v.name), (v.longitude, v.latitude), xytext=(-9 if left else 9, 0),
                     textcoords="offset points", ha="right" if left else "left",
                     va="center", fontsize=label)
     for name, (lat, lon, _key) in refs.items():
         ax.plot(lon, lat, linestyle="none", marker="x", markersize=8, color="black")
-        ax.annotate(f"{name} (reference)", (lon, lat), xytext=(0, -12),
+        ax.annotate(tr("{name} (reference)", name=tr(name)), (lon, lat), xytext=(0, -12),
                     textcoords="offset points", ha="center", va="top", fontsize=small,
                     style="italic")
     lats = [v.latitude for v in villages] + [p[0] for p in refs.values()]
@@ -255,29 +255,28 @@ def _draw_locator(villages: list[Village], refs: dict[str, tuple[float, float, s
     x0 = x1 - 10 / km_per_deg_lon
     y = min(lats) - pad / 2
     ax.plot([x0, x1], [y, y], color="black", linewidth=3)
-    ax.annotate("10 km", ((x0 + x1) / 2, y), xytext=(0, 4), textcoords="offset points",
+    ax.annotate(tr("{n} km", n=10), ((x0 + x1) / 2, y), xytext=(0, 4), textcoords="offset points",
                 ha="center", va="bottom", fontsize=small)
-    ax.set_xlabel("Longitude (degrees east)", fontsize=label)
-    ax.set_ylabel("Latitude (degrees north)", fontsize=label)
+    ax.set_xlabel(tr("Longitude (degrees east)"), fontsize=label)
+    ax.set_ylabel(tr("Latitude (degrees north)"), fontsize=label)
     ax.grid(True, color="#dddddd", linewidth=0.6)
+    side = "right" if is_rtl() else "left"
     if phone:
-        ax.set_title("Where the six villages are\n(rounded coordinates)", loc="left", fontsize=label)
+        ax.set_title(tr("Where the six villages are\n(rounded coordinates)"), loc=side, fontsize=label)
         ax.xaxis.set_major_locator(MaxNLocator(3))
     else:
-        ax.set_title("Where the six villages are (rounded coordinates)", loc="left")
+        ax.set_title(tr("Where the six villages are (rounded coordinates)"), loc=side)
     return fig
 
 
 def timeline_alt(events: Sequence[VillageEvent]) -> str:
     """Alt text for the combined timeline, computed from the events."""
     firsts = first_events(events)
-    order = "; ".join(f"{name} {ev.when}" for name, ev in firsts.items())
+    order = tr("; ").join(f"{tr(name)} {ev.when}" for name, ev in firsts.items())
     years = sorted(e.when.year for e in events)
-    return (
-        f"Timeline with one row per village, {len(events)} dated events from {years[0]} to "
-        f"{years[-1]}. The campaigns began one after another rather than all at once; "
-        f"first dated event in each village: {order}."
-    )
+    return tr("Timeline with one row per village, {n} dated events from {first} to {last}. The "
+              "campaigns began one after another rather than all at once; first dated event in "
+              "each village: {order}.", n=len(events), first=years[0], last=years[-1], order=order)
 
 
 def combined_timeline(
@@ -297,10 +296,10 @@ def combined_timeline(
     return show(
         _draw_combined(events, phone=False),
         alt=timeline_alt(events),
-        caption="Dated events in the six villages from the course data file "
-        "village-events.csv; every event carries its citation keys there. "
-        "The grey line joins a village's first and last dated events; it does not mean "
-        "protests ran without a break.",
+        caption=tr("Dated events in the six villages from the course data file "
+                   "village-events.csv; every event carries its citation keys there. "
+                   "The grey line joins a village's first and last dated events; it does not mean "
+                   "protests ran without a break."),
         phone=_draw_combined(events, phone=True),
     )
 
@@ -322,7 +321,7 @@ def _draw_combined(events: list[VillageEvent], phone: bool):
             ax.plot(x, y, linestyle="none", marker=_MARKERS[row % len(_MARKERS)], markersize=8,
                     markeredgecolor=PALETTE[0], zorder=2,
                     markerfacecolor=PALETTE[0] if exact else "white")
-    ax.set_yticks(range(len(order), 0, -1), order)
+    ax.set_yticks(range(len(order), 0, -1), [tr(name) for name in order])
     ax.tick_params(axis="y", length=0, labelsize=PHONE_MIN_POINTS if phone else 11)
     ax.spines["left"].set_visible(False)
     ax.xaxis_date()
@@ -331,10 +330,11 @@ def _draw_combined(events: list[VillageEvent], phone: bool):
     if phone:
         from matplotlib.dates import AutoDateLocator
         ax.xaxis.set_major_locator(AutoDateLocator(maxticks=4))
-        ax.set_title("Dated events by village\n(filled marker: exact day known)", loc="left",
-                     fontsize=PHONE_MIN_POINTS + 1)
+        ax.set_title(tr("Dated events by village\n(filled marker: exact day known)"),
+                     loc="right" if is_rtl() else "left", fontsize=PHONE_MIN_POINTS + 1)
     else:
-        ax.set_title("Dated events by village (filled marker: exact day known)", loc="left")
+        ax.set_title(tr("Dated events by village (filled marker: exact day known)"),
+                     loc="right" if is_rtl() else "left")
     return fig
 
 
@@ -347,8 +347,10 @@ def village_timeline(name: str, events: Sequence[VillageEvent] | None = None) ->
         raise ValueError(f"no events for {name!r}; villages with events: {', '.join(known)}")
     return timeline_figure(
         [e.as_event(with_village=False) for e in mine],
-        title=f"{name}: dated events",
-        alt=(f"Timeline of {len(mine)} dated events in {name}, from {mine[0].when} "
-             f"to {mine[-1].when}: " + "; ".join(f"{e.when}, {e.event}" for e in mine)),
-        caption=f"Dated events in {name}, from village-events.csv with their citation keys.",
+        title=tr("{name}: dated events", name=tr(name)),
+        alt=tr("Timeline of {n} dated events in {name}, from {first} to {last}: {events}",
+               n=len(mine), name=tr(name), first=mine[0].when, last=mine[-1].when,
+               events=tr("; ").join(f"{e.when}, {tr(e.event)}" for e in mine)),
+        caption=tr("Dated events in {name}, from village-events.csv with their citation keys.",
+                   name=tr(name)),
     )

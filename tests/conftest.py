@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,10 +60,38 @@ def build_book(out: Path, edition: str = "learner") -> Build:
     return Build(out / "_build" / "html", proc.stdout + proc.stderr, proc.returncode)
 
 
+def shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's temporary folder, shared by every pytest-xdist worker of the session."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Build]) -> Build:
+    """Build ``name`` once per test session, however many workers ask for it.
+
+    `make test` runs the suite on two workers (pytest-xdist); the first worker to need a build
+    makes it under a lock while the other waits, and both read the same result afterwards.
+    """
+    from filelock import FileLock
+
+    root = shared_root(tmp_path_factory)
+    record = root / f"{name}.build.json"
+    with FileLock(str(root / f"{name}.build.lock")):
+        if record.is_file():
+            data = json.loads(record.read_text(encoding="utf-8"))
+            return Build(Path(data["html"]), data["log"], data["returncode"])
+        out = root / name
+        out.mkdir(parents=True, exist_ok=True)
+        result = make(out)
+        record.write_text(json.dumps({"html": str(result.html), "log": result.log,
+                                      "returncode": result.returncode}), encoding="utf-8")
+        return result
+
+
 @pytest.fixture(scope="session")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The learner edition, built once per test session into a temporary folder."""
-    return build_book(tmp_path_factory.mktemp("book"))
+    return shared_build(tmp_path_factory, "book", build_book)
 
 
 @pytest.fixture(scope="session")
@@ -81,13 +110,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def facilitator_build(book: Build, tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The facilitator edition, built once per test session (reusing the learner build's cache)."""
-    import shutil
+    def make(out: Path) -> Build:
+        cache = book.html.parent / ".jupyter_cache"
+        if cache.is_dir():  # reuse the learner build's executed notebooks
+            shutil.copytree(cache, out / "_build" / ".jupyter_cache")
+        return build_book(out, edition="facilitator")
 
-    out = tmp_path_factory.mktemp("facilitator")
-    cache = book.html.parent / ".jupyter_cache"
-    if cache.is_dir():  # reuse the learner build's executed notebooks
-        shutil.copytree(cache, out / "_build" / ".jupyter_cache")
-    return build_book(out, edition="facilitator")
+    return shared_build(tmp_path_factory, "facilitator", make)
 
 
 @contextlib.contextmanager
@@ -188,7 +217,8 @@ def a11y_tools() -> Path:
 
 # `make test-fast` runs only the checks that need no book build, browser or PDF: any test that
 # asks (directly or through another fixture) for one of these fixtures is marked `needs_build`.
-BUILD_FIXTURES = {"book", "built_html", "site_url", "facilitator_book", "facilitator_html",
+BUILD_FIXTURES = {"book", "built_html", "site_url", "facilitator_book", "facilitator_html", "arabic_build",
+                  "arabic_html", "arabic_url",
                   "facilitator_build", "facilitator_url", "browser", "pdfs", "packs", "lab_server"}
 
 

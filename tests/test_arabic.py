@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from babel.messages.pofile import read_po
-from conftest import JB, ROOT, Build, serve, site_pages
+from conftest import JB, ROOT, Build, serve, shared_build, site_pages
 
 from coursekit import i18n, quiz, search_ar
 from coursekit import translation_checks as checks
@@ -223,13 +223,26 @@ def test_mark_direction_marks_rtl_pages_only() -> None:
     page = ('<html lang="ar" data-x><body><pre>x</pre><code class="c">y</code>'
             '<span class="bibtex-citation" id="i">[<a>A, 2001</a>]</span></body></html>')
     out = i18n.mark_direction(page, "ar")
-    assert '<html lang="ar" dir="rtl"' in out and 'data-quiz-correct="صحيح."' in out
+    assert '<html lang="ar" dir="rtl"' in out
     assert '<pre dir="ltr">' in out and '<code dir="ltr" class="c">' in out
     assert 'class="bibtex-citation" dir="ltr"' in out
     assert i18n.mark_direction(out, "ar") == out  # idempotent
     quiz = i18n.mark_direction('<html lang="ar"><form class="course-quiz" data-quiz="x"></form>', "ar")
     assert '<form lang="en" dir="ltr" class="course-quiz"' in quiz and "لم تُترجم بعد" in quiz
     assert i18n.mark_direction(quiz, "ar") == quiz
+    arabic_quiz = '<html lang="ar"><form class="course-quiz" data-quiz="x" lang="ar"></form>'
+    assert i18n.mark_direction(arabic_quiz, "ar").count("لم تُترجم") == 0  # a translated bank
+
+
+def test_english_program_output_is_marked_and_noted_once() -> None:
+    page = ('<html lang="ar"><main><div class="output stream highlight"><pre>Round 1: Agree</pre></div>'
+            '<div class="output text_plain"><pre>Hash matches: True</pre></div>'
+            '<div class="output text_html"><figure><img alt="خط زمني للأحداث"></figure></div></main>')
+    out = i18n.mark_direction(page, "ar")
+    assert out.count('<div lang="en" dir="ltr" class="output') == 2
+    assert out.count('class="course-untranslated"') == 1
+    assert '<div class="output text_html"><figure><img alt="خط زمني' in out
+    assert i18n.mark_direction(out, "ar") == out
     assert i18n.mark_direction(page.replace('"ar"', '"en"'), "en") == page.replace('"ar"', '"en"')
 
 
@@ -250,6 +263,20 @@ def test_glossary_is_well_formed() -> None:
         seen.add(entry["en"])
         assert re.search("[\u0600-\u06ff]", entry["ar"]), entry
         assert any(_uses(f, entry["ar"]) for f in entry["forms"]), f"{entry['en']}: ar is not one of its forms"
+
+
+def test_uses_accepts_prefixed_plural_and_possessive_forms() -> None:
+    assert _uses("البيانات الوصفية", "تحذف بيانات وصفية من الصورة")
+    assert _uses("البصمة الرقمية", "قارن البصمات الرقمية")
+    assert _uses("صوت", "بصوت واضح")
+    assert _uses("البيانات الوصفية", "بياناته الوصفية")
+
+
+def test_quotation_rule_is_for_quoted_passages_not_quoted_words() -> None:
+    assert checks.quotation_problem('"We chose nonviolence, not out of fear."', "اخترنا اللاعنف")
+    assert not checks.quotation_problem('"We chose nonviolence, not out of fear."',
+                                        "*ترجمة عن النص الإنجليزي المنشور:* اخترنا اللاعنف")
+    assert not checks.quotation_problem('"Apartheid": a word in dispute', "الفصل العنصري: كلمة موضع خلاف")
 
 
 def test_uses_rejects_a_different_term() -> None:
@@ -304,13 +331,15 @@ def test_font_licence_and_files_are_present() -> None:
 @pytest.fixture(scope="session")
 def arabic_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The Arabic edition, built once per session, fresh, with its own notebook cache."""
-    out = tmp_path_factory.mktemp("arabic")
-    config = out / "_config-ar.yml"
-    assert i18n.main(["config", str(config), "--language", "ar"]) == 0
-    proc = subprocess.run([str(JB), "build", str(ROOT), "--config", str(config), "--toc",
-                           str(ROOT / "_toc-ar.yml"), "--path-output", str(out), "-n", "-W", "--keep-going"],
-                          capture_output=True, text=True, check=False)
-    return Build(out / "_build" / "html", proc.stdout + proc.stderr, proc.returncode)
+    def make(out: Path) -> Build:
+        config = out / "_config-ar.yml"
+        assert i18n.main(["config", str(config), "--language", "ar"]) == 0
+        proc = subprocess.run([str(JB), "build", str(ROOT), "--config", str(config), "--toc",
+                               str(ROOT / "_toc-ar.yml"), "--path-output", str(out), "-n", "-W", "--keep-going"],
+                              capture_output=True, text=True, check=False)
+        return Build(out / "_build" / "html", proc.stdout + proc.stderr, proc.returncode)
+
+    return shared_build(tmp_path_factory, "arabic", make)
 
 
 @pytest.fixture(scope="session")
@@ -332,6 +361,29 @@ def test_arabic_build_has_no_warnings_and_its_own_cache(arabic_build: Build, ara
     assert (arabic_html.parent / ".jupyter_cache").is_dir()
 
 
+@pytest.mark.parametrize("base, here, page, want", [
+    ("https://example.org/course/", "en", "chapters/consensus",
+     ['hreflang="en" href="https://example.org/course/chapters/consensus.html"',
+      'hreflang="ar" href="https://example.org/course/ar/chapters/consensus.html"']),
+    ("https://example.org/course/ar", "ar", "intro",
+     ['hreflang="ar" href="https://example.org/course/ar/intro.html"',
+      'hreflang="en" href="https://example.org/course/intro.html"']),
+])
+def test_alternate_links_are_absolute_when_the_site_address_is_set(base: str, here: str, page: str,
+                                                                   want: list[str]) -> None:
+    there = "ar" if here == "en" else "en"
+    links = i18n.alternate_links(page, here, there, base)
+    assert all(w in links for w in want) and links.count("<link") == 2
+    assert i18n.alternate_links(page, here, there, "") == ""
+
+
+def test_the_arabic_config_publishes_under_ar(tmp_path: Path) -> None:
+    src = tmp_path / "_config.yml"
+    src.write_text("title: T\nhtml:\n  baseurl: https://example.org/course/\n", encoding="utf-8")
+    assert i18n.edition_config(src, "ar")["html"]["baseurl"] == "https://example.org/course/ar/"
+    assert i18n.edition_config(src, "en")["html"]["baseurl"] == "https://example.org/course/"
+
+
 @pytest.mark.needs_build
 def test_every_arabic_page_is_rtl_arabic_with_a_switch(arabic_html: Path) -> None:
     pages = site_pages(arabic_html)
@@ -344,7 +396,7 @@ def test_every_arabic_page_is_rtl_arabic_with_a_switch(arabic_html: Path) -> Non
         assert 'class="course-lang-switch"' in text and 'hreflang="en"' in text, rel
         assert "rtl.css" in text, rel
     start = (arabic_html / "chapters" / "start-here.html").read_text(encoding="utf-8")
-    assert '<link rel="alternate" hreflang="en" href="../../chapters/start-here.html">' in start
+    assert '<link rel="alternate"' not in start  # no site address configured: no relative alternates
     assert "Skip to main content" not in start and "انتقل إلى المحتوى الرئيسي" in start
     assert 'href="../../facilitator/intro.html" hreflang="en"' in start  # footer: English edition
     assert "start-here-route.ar.svg" in start  # the Arabic copy of the diagram (figure_language_filename)
@@ -354,7 +406,7 @@ def test_every_arabic_page_is_rtl_arabic_with_a_switch(arabic_html: Path) -> Non
 
 def test_english_pages_link_to_arabic_or_its_home(built_html: Path) -> None:
     start = (built_html / "chapters" / "start-here.html").read_text(encoding="utf-8")
-    assert '<link rel="alternate" hreflang="ar" href="../ar/chapters/start-here.html">' in start
+    assert '<link rel="alternate"' not in start  # relative alternates fail search engines' checks
     assert 'hreflang="ar" lang="ar">العربية</a>' in start
     other = (built_html / "chapters" / "consensus.html").read_text(encoding="utf-8")
     assert 'href="../ar/intro.html" hreflang="ar"' in other
@@ -498,7 +550,8 @@ def _bank_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit) -> str:
     return "demo"
 
 
-def test_a_faithful_bank_copy_passes_and_renders_arabic_controls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_faithful_bank_copy_passes_and_renders_arabic_controls(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     name = _bank_copy(tmp_path, monkeypatch, lambda t: t)
     assert quiz.translation_problems(name, "ar") == []
     monkeypatch.setenv("COURSE_LANGUAGE", "ar")

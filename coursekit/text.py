@@ -1,0 +1,171 @@
+"""Words that code writes on pages (figure titles, labels, alt text, captions, table headings,
+the events of the data files), in the language of the edition being built.
+
+English is the source: code passes its English text through :func:`tr`. In the Arabic edition
+(``$COURSE_LANGUAGE`` is ``ar``, set by the build for the notebooks' kernels) :func:`tr` returns
+the translation from ``locales/ar/LC_MESSAGES/coursekit.po``, the same gettext workflow as the
+pages. A text with no translation, or a fuzzy one, raises :class:`TextError`, so the Arabic build
+reports it instead of mixing English into an Arabic figure.
+
+Templates keep their placeholders: ``tr("Timeline of {n} events", n=12)``; the translation must
+use the same ``{names}``.
+
+``python -m coursekit.text extract OUT.pot`` runs every notebook (in kernels, as the build does)
+with ``$COURSE_TEXT_COLLECT`` set, so that each text passed to :func:`tr` is recorded, and writes
+them as a gettext template. ``make gettext`` runs it and updates ``coursekit.po``.
+Exit codes: 0 written, 2 bad arguments, 3 a notebook failed or a file cannot be written.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import string
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = {"ar": ROOT / "locales" / "ar" / "LC_MESSAGES" / "coursekit.po"}
+LANGUAGE_ENV = "COURSE_LANGUAGE"
+COLLECT_ENV = "COURSE_TEXT_COLLECT"
+#: Notebooks whose code writes text on pages.
+NOTEBOOK_FOLDERS = ("chapters", "exercises", "appendices")
+
+
+class TextError(LookupError):
+    """A text has no (current) translation in the edition's language."""
+
+
+class Translated(str):
+    """Text already in the edition's language (what :func:`tr` returns): passing it to
+    :func:`tr` again returns it unchanged, so functions can accept English or translated text."""
+
+
+def language() -> str:
+    lang = os.environ.get(LANGUAGE_ENV, "en").strip()
+    return lang if lang in CATALOGUE else "en"
+
+
+@functools.lru_cache(maxsize=4)
+def _catalogue(lang: str, stamp: float) -> dict[str, str]:
+    from babel.messages.pofile import read_po
+
+    path = CATALOGUE[lang]
+    try:
+        with path.open("rb") as fh:
+            catalog = read_po(fh)
+    except OSError as exc:
+        raise TextError(f"{path}: cannot be read ({exc}); run `make gettext`") from exc
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _record(msgid: str) -> None:
+    target = os.environ.get(COLLECT_ENV)
+    if target:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(msgid.replace("\\", "\\\\").replace("\n", "\\n") + "\n")
+
+
+def tr(msgid: str, **values: object) -> Translated:
+    """``msgid`` in the edition's language, with ``values`` filled into its ``{placeholders}``."""
+    if isinstance(msgid, Translated) and not values:
+        return msgid
+    _record(msgid)
+    lang = language()
+    text = msgid
+    if lang != "en":
+        path = CATALOGUE[lang]
+        stamp = path.stat().st_mtime if path.exists() else 0.0
+        found = _catalogue(lang, stamp).get(msgid)
+        if found is None:
+            raise TextError(f"no {lang} translation of {msgid[:70]!r} in {path.name} "
+                            "(run `make gettext`, then translate it)")
+        if _fields(found) != _fields(msgid):
+            raise TextError(f"{path.name}: the translation of {msgid[:50]!r} must keep the "
+                            f"placeholders {sorted(_fields(msgid))}")
+        text = found
+    return Translated(text.format(**values) if values else text)
+
+
+def joined(parts: list[str], sep: str = "") -> Translated:
+    """Translated pieces joined into one translated text."""
+    return Translated(sep.join(parts))
+
+
+def is_rtl() -> bool:
+    return language() == "ar"
+
+
+# --- Extraction -----------------------------------------------------------------------------
+
+def notebooks(root: Path = ROOT) -> list[Path]:
+    return sorted(p for folder in NOTEBOOK_FOLDERS for p in (root / folder).glob("*.ipynb")
+                  if ".ipynb_checkpoints" not in p.parts)
+
+
+def collect(paths: list[Path], log: Path) -> list[str]:
+    """Run ``paths`` (English) with collection on; the texts passed to :func:`tr`, in order."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    log.write_text("", encoding="utf-8")
+    previous = os.environ.get(COLLECT_ENV), os.environ.get(LANGUAGE_ENV)
+    os.environ[COLLECT_ENV], os.environ[LANGUAGE_ENV] = str(log), "en"
+    try:
+        for path in paths:
+            nb = nbformat.read(path, as_version=4)
+            NotebookClient(nb, timeout=300, kernel_name="python3",
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
+    finally:
+        for key, value in zip((COLLECT_ENV, LANGUAGE_ENV), previous, strict=True):
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    seen: dict[str, None] = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        seen[re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), line)] = None
+    return list(seen)
+
+
+def write_pot(msgids: list[str], out: Path) -> None:
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(project="Solidarity in Practice (coursekit)", charset="utf-8")
+    for msgid in msgids:
+        catalog.add(msgid)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    with tmp.open("wb") as fh:
+        write_po(fh, catalog, width=0, omit_header=False)
+    os.replace(tmp, out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2 or args[0] != "extract":
+        print("usage: python -m coursekit.text extract OUT.pot", file=sys.stderr)
+        return 2
+    out = Path(args[1])
+    try:
+        msgids = collect(notebooks(), out.with_suffix(".log"))
+        write_pot(msgids, out)
+    except OSError as exc:
+        print(f"coursekit.text: {exc}", file=sys.stderr)
+        return 3
+    except Exception as exc:  # a notebook that fails to run (nbclient's CellExecutionError)
+        print(f"coursekit.text: a notebook failed: {str(exc).splitlines()[0] if str(exc) else exc!r}",
+              file=sys.stderr)
+        return 3
+    print(f"{len(msgids)} texts written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
