@@ -41,12 +41,14 @@ html-ar: $(STAMP) $(SITE)
 	rm -rf _build/html/ar.tmp && mkdir -p _build/html && cp -r $(AR_OUT)/_build/html _build/html/ar.tmp
 	rm -rf _build/html/ar && mv _build/html/ar.tmp _build/html/ar
 
-## gettext: extract every page's text (.pot) and update the .po of each page in _toc-ar.yml
+## gettext: extract every page's text (.pot) and the text code draws (coursekit.pot, by running
+## the notebooks), and update the .po of each page in _toc-ar.yml and coursekit.po
 gettext: $(STAMP)
 	$(BIN)/python -m coursekit.i18n config _build/gettext/_config-pot.yml --language en --execute off
 	$(JB) build . --config _build/gettext/_config-pot.yml --builder custom --custom-builder gettext --path-output _build/gettext
 	rm -rf _build/gettext/ar-pot
 	$(BIN)/python -m coursekit.i18n pots _build/gettext/_build/gettext _build/gettext/ar-pot
+	$(BIN)/python -m coursekit.text extract _build/gettext/ar-pot/coursekit.pot
 	$(BIN)/sphinx-intl update -p _build/gettext/ar-pot -d locales -l ar -w 0
 	$(BIN)/python -m coursekit.i18n check || true
 

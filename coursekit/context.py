@@ -363,7 +363,7 @@ def timeline_alt(events: Sequence[Event]) -> str:
               "to scale on the {side}. The events fall in {periods} periods with quieter years "
               "between them: {listed}. First: {first_event}. Last: {last_event}.",
               n=len(events), first=events[0].when, last=events[-1].when,
-              side=tr("right") if is_rtl() else tr("left"), periods=len(spans), listed=listed,
+              side=(tr("right"), tr("left"))[0 if is_rtl() else 1], periods=len(spans), listed=listed,
               first_event=tr(events[0].event), last_event=tr(events[-1].event))
 
 
@@ -379,5 +379,5 @@ def context_timeline(events: Sequence[Event] | None = None) -> AccessibleFigure:
         caption=tr("Selected dated events from the course file context-timeline.csv, each with "
                    "its sources in the table that follows. The axis on the {side} is to scale; the "
                    "labels are spaced evenly so that crowded years stay readable.",
-                   side=tr("right") if is_rtl() else tr("left")),
+                   side=(tr("right"), tr("left"))[0 if is_rtl() else 1]),
     )

@@ -134,6 +134,9 @@ class Question:
                 f"got {answer!r}"
             )
         letter = answer.strip().lower().rstrip(")")
+        shown = UI.get(self.language, UI["en"])["letters"]
+        if letter in shown:  # the letter as the page shows it (أ ب ج د in Arabic)
+            letter = string.ascii_lowercase[shown.index(letter)]
         for choice in self.choices:
             if choice.letter == letter:
                 return Feedback(choice.correct, choice.feedback, self.language)

@@ -29,11 +29,15 @@ TOLERANCE = 2.0  # points: glyph side bearings
 @pytest.fixture(scope="module")
 def pdfs(built_html: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("pdf")
-    # in a process of its own, as `make pdf` runs it (and so that the session's Playwright
-    # browser, already open in this process, does not collide with the tool's own)
-    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "make_pdf.py"), "--html", str(built_html),
-                           "--out", str(out)], capture_output=True, text=True, check=False)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    # in processes of their own, as `make pdf` runs it (and so that the session's Playwright
+    # browser, already open in this process, does not collide with the tool's own): the
+    # handouts and the whole-course PDF are printed at the same time, by two processes
+    tool = [sys.executable, str(ROOT / "tools" / "make_pdf.py"), "--html", str(built_html), "--out", str(out)]
+    jobs = [subprocess.Popen([*tool, flag], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for flag in ("--no-course", "--no-handouts")]
+    for job in jobs:
+        _, err = job.communicate()
+        assert job.returncode == 0, err[-3000:]
     return out
 
 

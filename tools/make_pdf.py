@@ -373,6 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--toc", type=Path, default=ROOT / "_toc.yml")
     ap.add_argument("--pages", nargs="*", help="print only these pages (paths without suffix)")
     ap.add_argument("--no-course", action="store_true", help="skip the whole-course PDF")
+    ap.add_argument("--no-handouts", action="store_true",
+                    help="print only the whole-course PDF (with --no-course: print nothing)")
     ap.add_argument("--edition", default="Learner edition", help="line on the title page")
     try:
         args = ap.parse_args(argv)
@@ -393,14 +395,14 @@ def main(argv: list[str] | None = None) -> int:
             raise PrintError(f"{args.html} lacks {missing[0]}.html: rebuild the site", 3)
         args.out.mkdir(parents=True, exist_ok=True)
         with serve(args.html) as base, browser_page(base) as page:
-            for entry in wanted:
+            for entry in [] if args.no_handouts else wanted:
                 handout(page, base, entry, args.out / f"{Path(entry).name}.pdf")
             if not args.no_course:
                 write_atomically(args.out / COURSE_PDF, whole_course(page, base, args.toc, args.edition))
     except Exception as exc:  # one line and a documented code, whatever went wrong
         return failure_code("make_pdf", exc, args.out)
     course = "" if args.no_course else f" and {args.out / COURSE_PDF}"
-    print(f"wrote {len(wanted)} handouts{course}")
+    print(f"wrote {0 if args.no_handouts else len(wanted)} handouts{course}")
     return 0
 
 
