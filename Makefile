@@ -93,9 +93,11 @@ bench: $(STAMP) $(SITE)
 	$(BIN)/python bench/bench_evidence.py --output bench/results/evidence.json
 	$(BIN)/python bench/bench_browserlab.py --output bench/results/browserlab.json
 
-## pdf: print the built site to PDF (whole course + one handout per chapter) into _build/pdf
+## pdf: print the built site to PDF (whole course + one handout per chapter) into _build/pdf,
+## and the Arabic edition's, right to left, into _build/pdf/ar
 pdf: html
 	$(BIN)/python tools/make_pdf.py --html _build/html --out _build/pdf
+	$(BIN)/python tools/make_pdf.py --html _build/html/ar --out _build/pdf/ar --toc _toc-ar.yml
 
 ## packs: print a session pack per plan (plan, cards to cut, debrief) into _build/packs
 packs: facilitator

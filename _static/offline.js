@@ -21,9 +21,17 @@
     var root = new URL(document.documentElement.getAttribute("data-content_root") || "./", location.href).href;
     var worker = root + "course-sw.js";
     var saved = false;
+    // A translated page's control carries its own words (data-save, data-saved, …).
+    function word(key, fallback, values) {
+      var text = box.getAttribute("data-" + key);
+      text = text === null ? fallback : text;
+      Object.keys(values || {}).forEach(function (k) { text = text.split("{" + k + "}").join(values[k]); });
+      return text;
+    }
 
     function size() {
-      return SIZE >= 1048576 ? (SIZE / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(SIZE / 1024)) + " KB";
+      return SIZE >= 1048576 ? (SIZE / 1048576).toFixed(1) + " " + word("mb", "MB")
+        : Math.max(1, Math.round(SIZE / 1024)) + " " + word("kb", "KB");
     }
     function say(text) { status.textContent = text; }
     function manifest() {
@@ -35,35 +43,38 @@
     }
     function showSaved() {
       saved = true;
-      button.textContent = "Remove the offline copy";
-      say("Saved in this browser (" + size() + "): the course opens here without a connection.");
+      button.textContent = word("remove", "Remove the offline copy");
+      say(word("saved", "Saved in this browser ({size}): the course opens here without a connection.",
+               {size: size()}));
       manifest();
     }
     function showUnsaved() {
       saved = false;
-      button.textContent = "Save for offline (" + size() + ")";
+      button.textContent = word("save", "Save for offline ({size})", {size: size()});
     }
 
     navigator.serviceWorker.addEventListener("message", function (event) {
       var data = event.data || {};
       if (data.type === "course-offline-progress") {
-        say("Saving… " + Math.round(100 * data.done / data.total) + "%");
+        say(word("saving", "Saving… {pct}%", {pct: Math.round(100 * data.done / data.total)}));
       } else if (data.type === "course-offline-saved") {
         button.disabled = false;
         showSaved();
       } else if (data.type === "course-offline-failed") {
         button.disabled = false;
         showUnsaved();
-        say("Could not save the course (" + data.reason + "). Nothing was kept; try again later.");
+        say(word("failed", "Could not save the course ({reason}). Nothing was kept; try again later.",
+                 {reason: data.reason}));
       }
     });
 
     function save() {
       button.disabled = true;
-      say("Saving… 0%");
+      say(word("saving", "Saving… {pct}%", {pct: 0}));
       navigator.serviceWorker.register(worker, { scope: root }).catch(function (err) {
         button.disabled = false;
-        say("Could not save the course (" + err.message + ").");
+        say(word("failed", "Could not save the course ({reason}). Nothing was kept; try again later.",
+                 {reason: err.message}));
       });
     }
 
@@ -80,7 +91,7 @@
       }).then(function () {
         button.disabled = false;
         showUnsaved();
-        say("The offline copy is removed from this browser.");
+        say(word("removed", "The offline copy is removed from this browser."));
       });
     }
 

@@ -5,8 +5,9 @@ rebuild seconds, peak memory of the build, and, in Chromium, the gzip bytes and
 requests of a first visit and of the next page (resources already fetched are
 cached, as a browser would), and Lighthouse scores (mobile: performance, accessibility,
 best practices, SEO; npm lighthouse from tools/site with Debian's Chromium) against a local
-server that compresses like a static host (tools/site/static_server.py). Also times nbval
-over every notebook. Writes JSON.
+server that compresses like a static host (tools/site/static_server.py). The Arabic edition is
+built (clean, its own notebook cache), weighed and scored too, and both editions' build time is
+compared with the English one's. Also times nbval over every notebook. Writes JSON.
 
     python bench/bench_site.py [--output bench/results/site.json]
                                [--compare NAME=HTML_DIR ...] [--sites-only]
@@ -35,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-TARGETS = {"first_visit_kb_median": 110, "next_page_kb_median": 15,
+TARGETS = {"first_visit_kb_median": 110, "next_page_kb_median": 15, "both_editions_build_ratio_to_english": 2.2,
            "clean_build_ratio_to_stock": 1.5, "rebuild_s": 5, "nbval_s": 90,
            "lighthouse_performance": 95, "lighthouse_accessibility": 100,
            "lighthouse_best-practices": 100, "lighthouse_seo": 100}
@@ -59,8 +60,8 @@ def timed(cmd: list[str], cwd: Path) -> tuple[float, float, int]:
     return float(out[0]), int(out[1]) / 1024, int(out[2])
 
 
-def build(src: Path, out: Path, toc: Path | None = None) -> dict[str, float]:
-    cmd = [str(BIN / "jupyter-book"), "build", str(src), "--path-output", str(out)]
+def build(src: Path, out: Path, toc: Path | None = None, extra: list[str] | None = None) -> dict[str, float]:
+    cmd = [str(BIN / "jupyter-book"), "build", str(src), "--path-output", str(out), *(extra or [])]
     clean_s, peak_mb, code = timed(cmd, src)
     if code != 0:
         raise SystemExit(f"build of {src} failed")
@@ -200,6 +201,18 @@ def main(argv: list[str] | None = None) -> int:
             figures.update(lighthouse(html, lighthouse_pages(html)))
             report[name] = figures
             print(name, json.dumps(figures))
+        if not args.sites_only:  # the Arabic edition: its own build (own notebook cache), weighed and scored
+            out = tmpd / "out-course-ar"
+            out.mkdir()
+            config = out / "_config-ar.yml"
+            subprocess.run([str(BIN / "python"), "-m", "coursekit.i18n", "config", str(config), "--language", "ar"],
+                           cwd=ROOT, check=True, capture_output=True)
+            figures = build(ROOT, out, extra=["--config", str(config), "--toc", str(ROOT / "_toc-ar.yml")])
+            html = out / "_build" / "html"
+            figures.update(weigh(html, html_pages(html)))
+            figures.update(lighthouse(html, lighthouse_pages(html)))
+            report["course_arabic"] = figures
+            print("course_arabic", json.dumps(figures))
         for name, html in extra.items():
             figures = weigh(html, html_pages(html))
             figures.update(lighthouse(html, lighthouse_pages(html)))
@@ -215,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         course, stock_fig = report["course"], report["stock_template"]
         report["clean_build_ratio_to_stock"] = round(
             course["clean_build_s_per_page"] / stock_fig["clean_build_s_per_page"], 2)  # type: ignore[index]
+        arabic = report["course_arabic"]
+        report["both_editions_build_ratio_to_english"] = round(
+            (course["clean_build_s"] + arabic["clean_build_s"]) / course["clean_build_s"], 2)  # type: ignore[index,operator]
         lh = course["lighthouse_min"]  # type: ignore[index]
         report["meets_targets"] = {
             "first_visit_kb_median": course["first_visit_kb_median"] <= TARGETS["first_visit_kb_median"],  # type: ignore[index]
@@ -222,6 +238,8 @@ def main(argv: list[str] | None = None) -> int:
             "clean_build_ratio_to_stock": report["clean_build_ratio_to_stock"] <= TARGETS["clean_build_ratio_to_stock"],  # type: ignore[operator]
             "rebuild_s": course["rebuild_s"] <= TARGETS["rebuild_s"],  # type: ignore[index]
             "nbval_s": report["nbval_s"] <= TARGETS["nbval_s"],  # type: ignore[operator]
+            "both_editions_build_ratio_to_english": report["both_editions_build_ratio_to_english"]
+            <= TARGETS["both_editions_build_ratio_to_english"],  # type: ignore[operator]
             **{f"lighthouse_{c}": lh[c] >= TARGETS[f"lighthouse_{c}"] for c in CATEGORIES},  # type: ignore[index]
         }
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -67,6 +67,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from .figures import PALETTE, AccessibleFigure, new_figure, phone_figure, show
+from .text import is_rtl, joined, tr
 
 __all__ = [
     "ConsensusError", "ResponseKind", "Outcome", "Vote", "Response", "Round", "Meeting",
@@ -659,7 +660,7 @@ def round_figure(rnd: Round) -> AccessibleFigure:
     """A bar chart of one round's responses, with alt text that states the outcome."""
     kinds = list(ResponseKind)
     counts = [len(rnd.of(k)) for k in kinds]
-    labels = [k.value for k in kinds] + ["no response"]
+    labels = [tr(k.value) for k in kinds] + [tr("no response")]
     counts.append(len(rnd.waiting_for))
 
     def draw(phone: bool):
@@ -672,17 +673,22 @@ def round_figure(rnd: Round) -> AccessibleFigure:
             ax.text(bar.get_width() + 0.05, bar.get_y() + bar.get_height() / 2, str(n),
                     va="center", fontsize=11)
         ax.invert_yaxis()
-        ax.set_xlabel("people", fontsize=11 if phone else None)
+        ax.set_xlabel(tr("people"), fontsize=11 if phone else None)
         ax.set_xticks(range(0, max(counts) + 2))
         if phone:
             ax.tick_params(labelsize=11)
-        ax.set_title(f"Round {rnd.number}", fontsize=12)
+        ax.set_title(tr("Round {n}", n=rnd.number), fontsize=12)
         return fig
 
     fig = draw(phone=False)
     decision = decide(rnd)
-    tally = ", ".join(f"{n} {lab}" for n, lab in zip(counts, labels, strict=True) if n)
-    alt = (f"Bar chart of round {rnd.number} responses ({tally}): the outcome is "
-           f"{decision.outcome.value}. {' '.join(decision.reasons)}")
-    return show(fig, alt=alt, caption=f"Responses in round {rnd.number}: {rnd.proposal}",
-                phone=draw(phone=True))
+    tally = tr(", ").join(tr("{n} {label}", n=n, label=lab) for n, lab in zip(counts, labels, strict=True) if n)
+    outcomes = {o: tr(o.value) for o in Outcome}  # every outcome's name, so each is in the catalogue
+    alt = tr("Bar chart of round {n} responses ({tally}): the outcome is {outcome}.",
+             n=rnd.number, tally=tally, outcome=outcomes[decision.outcome])
+    # The outcome's reasons quote the participants' own words (the lab's table shows them):
+    # they are part of the English alt text; the Arabic one states the outcome and the counts.
+    if not is_rtl():
+        alt = joined([alt, *decision.reasons], " ")
+    return show(fig, alt=alt, caption=tr("Responses in round {n}: {proposal}", n=rnd.number,
+                                         proposal=tr(rnd.proposal)), phone=draw(phone=True))

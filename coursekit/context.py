@@ -30,7 +30,7 @@ from matplotlib.patches import Rectangle
 
 from .datafiles import DataFileError, data_path, load_table, non_empty, source_keys
 from .figures import PALETTE, AccessibleFigure, new_figure, plt, show
-from .text import is_rtl, joined, tr
+from .text import is_rtl, joined, text_style, tr
 from .timeline import Event, load_events
 from .villages import _coordinate as _box_coordinate
 
@@ -263,7 +263,7 @@ def locator_figure(places: Sequence[Place] | None = None) -> AccessibleFigure:
                             linestyle="--", linewidth=1, edgecolor="black", zorder=2))
     top.annotate(tr("enlarged\nbelow"), (west, (south + north) / 2), xytext=(-4, 0),
                  textcoords="offset points", ha="right", va="center", fontsize=11,
-                 style="italic")
+                 style=text_style())
     # Region names as text beside their places (not borders): Gaza's above its
     # northernmost place, the West Bank's below its southernmost.
     for region, above in (("West Bank", False), ("Gaza Strip", True)):
@@ -273,7 +273,7 @@ def locator_figure(places: Sequence[Place] | None = None) -> AccessibleFigure:
             top.annotate(tr(region), (min(p.longitude for p in mine), lat),
                          xytext=(0, 10 if above else -10), textcoords="offset points",
                          ha="left", va="bottom" if above else "top", fontsize=12,
-                         style="italic", color="#444444")
+                         style=text_style(), color="#444444")
     side = "right" if is_rtl() else "left"
     top.set_title(tr("The places this course names"), loc=side, fontsize=13)
     _plot_places(bottom, in_zoom or places, lambda p: True, 13)

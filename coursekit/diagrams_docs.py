@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .figures import AccessibleFigure, new_figure, show
+from .text import is_rtl, tr
 
 #: Where the committed SVG files live (relative to the repository root).
 FIGURE_DIR = Path(__file__).resolve().parent.parent / "chapters" / "figures"
@@ -313,17 +314,18 @@ def scrub_before_after() -> AccessibleFigure:
     with tempfile.TemporaryDirectory(prefix="scrub-figure-") as tmp:
         picture = mpimg.imread(make_samples(Path(tmp))["png"])
     width, pic_h, line_h = 500, 250, 24
-    panels = [("Original (evidentiary copy)", result.before),
-              ("Scrubbed copy for publication", result.after)]
+    panels = [(tr("Original (evidentiary copy)"), result.before),
+              (tr("Scrubbed copy for publication"), result.after)]
     blocks = []
+    indent = "" if is_rtl() else "   "
     for label, found in panels:
         lines: list[tuple[str, bool]] = []
         for cat, items in found.items():
-            lines.append((cat, True))
-            lines += [("   " + _short(it, 44), False) for it in items[:2]]
+            lines.append((tr(cat), True))
+            lines += [(indent + _short(it, 44), False) for it in items[:2]]
         if not found:
-            lines = [("Nothing revealing found", True),
-                     ("   no location, device, people, time or comments", False)]
+            lines = [(tr("Nothing revealing found"), True),
+                     (indent + tr("no location, device, people, time or comments"), False)]
         blocks.append((label, lines))
     height = sum(40 + pic_h + 14 + len(lines) * line_h + 26 for _, lines in blocks) + 40
     fig, ax = new_figure(width / 100, height / 100)
@@ -332,30 +334,35 @@ def scrub_before_after() -> AccessibleFigure:
     ax.set_ylim(height, 0)
     ax.set_axis_off()
     y = 10.0
+    # Right to left (Arabic): the texts start at the right edge (the picture stays on the left).
+    x, side = (width - 8, "right") if is_rtl() else (8, "left")
     for label, lines in blocks:
-        ax.text(8, y + 22, label, fontsize=14, fontweight="bold", va="bottom")
+        ax.text(x, y + 22, label, fontsize=14, fontweight="bold", va="bottom", ha=side)
         y += 34
         ax.imshow(picture, extent=(8, 8 + pic_h * 1.5, y + pic_h, y))
         y += pic_h + 14
         for line, bold in lines:
-            ax.text(8, y + line_h - 5, line, fontsize=12, va="bottom",
+            ax.text(x, y + line_h - 5, line, fontsize=12, va="bottom", ha=side,
                     fontweight="bold" if bold else "normal")
             y += line_h
         y += 26
-    verdict = ("Same picture, same image data; original unchanged"
-               if result.same_image_data and result.original_unchanged else
-               "Check failed: the picture or the original changed")
-    ax.text(8, y + 14, verdict, fontsize=13, fontweight="bold", va="bottom")
-    gave = [_PLAIN.get(c, c.lower()) for c in result.before]
-    before_text = (", ".join(gave[:-1]) + " and " + gave[-1]) if len(gave) > 1 else \
-        (gave[0] if gave else "nothing")
-    after_text = ("gives away nothing of the kind" if not result.after else
-                  "still gives away " + ", ".join(_PLAIN.get(c, c.lower()) for c in result.after))
-    alt = (f"The course's sample photo of hills at dawn, shown twice and looking the same. The "
-           f"original's hidden metadata gives away {before_text}. The scrubbed copy "
-           f"{after_text}. {verdict}.")
-    caption = ("What the sample photo's metadata gave away, before and after scrubbing. Both "
-               "files were read back by the course's evidence toolkit; all values are invented.")
+    # each alternative is looked up, so every one is in the catalogue whichever the data needs
+    passed, failed = (tr("Same picture, same image data; original unchanged"),
+                      tr("Check failed: the picture or the original changed"))
+    verdict = passed if result.same_image_data and result.original_unchanged else failed
+    ax.text(x, y + 14, verdict, fontsize=13, fontweight="bold", va="bottom", ha=side)
+    gave = [tr(_PLAIN[c]) if c in _PLAIN else tr(c).lower() for c in result.before]
+    nothing, clean = tr("nothing"), tr("gives away nothing of the kind")
+    still = tr("still gives away {what}", what=tr(", ").join(
+        tr(_PLAIN[c]) if c in _PLAIN else tr(c).lower() for c in result.after))
+    before_text = (tr(", ").join(gave[:-1]) + tr(" and ") + gave[-1]) if len(gave) > 1 else \
+        (gave[0] if gave else nothing)
+    after_text = clean if not result.after else still
+    alt = tr("The course's sample photo of hills at dawn, shown twice and looking the same. The "
+             "original's hidden metadata gives away {before}. The scrubbed copy {after}. {verdict}.",
+             before=before_text, after=after_text, verdict=verdict)
+    caption = tr("What the sample photo's metadata gave away, before and after scrubbing. Both "
+                 "files were read back by the course's evidence toolkit; all values are invented.")
     return show(fig, alt=alt, caption=caption)
 
 

@@ -260,8 +260,20 @@ def untranslated_nodes(doctree: Any, translations: set[str]) -> list[tuple[Any, 
         # "تمرين", "الحل لـ") have no English words left in them.
         if not re.search(r"[A-Za-z]{2,}", re.sub(r"\{[a-z]+\}`[^`]*`", "", msg)):
             continue
+        # What a notebook's code prints is written in the edition's language by the code itself
+        # (coursekit.text); it is not in the page's catalogue.
+        if _in_cell_output(node):
+            continue
         left.append((node, msg))
     return left
+
+
+def _in_cell_output(node: Any) -> bool:
+    while node is not None:
+        if "cell_output" in (node.get("classes", []) if hasattr(node, "get") else []):
+            return True
+        node = getattr(node, "parent", None)
+    return False
 
 
 def _report_untranslated(app: Any, doctree: Any) -> None:
@@ -469,6 +481,25 @@ def mark_english_outputs(text: str, note: str) -> str:
     return "".join(out)
 
 
+_AUTO_ID = re.compile(r'\bid="(id\d+)"')
+
+
+def unique_auto_ids(text: str) -> str:
+    """Give repeated docutils ids (``id8``…) a suffix after their first use.
+
+    A translated paragraph that cites the same source several times comes back from Sphinx's
+    gettext transform with its citation references sharing one id; links to that id still
+    reach the first."""
+    seen: dict[str, int] = {}
+
+    def one(m: re.Match[str]) -> str:
+        n = seen.get(m.group(1), 0)
+        seen[m.group(1)] = n + 1
+        return m.group(0) if n == 0 else f'id="{m.group(1)}-{n + 1}"'
+
+    return _AUTO_ID.sub(one, text)
+
+
 def mark_direction(text: str, language: str) -> str:
     """Add ``dir="rtl"`` to a right-to-left page's ``<html>`` tag, and mark its left-to-right islands."""
     if language not in RTL_LANGUAGES:
@@ -476,6 +507,7 @@ def mark_direction(text: str, language: str) -> str:
     tag = re.search(r"<html\b[^>]*>", text)
     strings = UI_STRINGS.get(language, {})
     extra = ' dir="rtl"'
+    text = unique_auto_ids(text)
     if tag is not None and " dir=" not in tag.group(0):
         text = _HTML_TAG.sub(lambda m: f'<html{m.group(1)} lang="{m.group(2)}"{extra}', text, count=1)
     for old, new in HARDCODED_UI.get(language, {}).items():
@@ -495,7 +527,7 @@ def mark_direction(text: str, language: str) -> str:
     # The browser lab's tools (evidence-lab-browser) keep their English interface for now.
     if "tool_english" in strings and '<ul class="bl-samples">' in text:
         note = f'<p class="course-untranslated" dir="rtl">{html.escape(strings["tool_english"])}</p>'
-        text = text.replace('<ul class="bl-samples">', note + '<ul lang="en" dir="ltr" class="bl-samples">', 1)
+        text = text.replace('<ul class="bl-samples">', note + '<ul lang="en" class="bl-samples">', 1)
         for tag in ('<div class="bl-tool"', '<p id="bl-support"', "<noscript><p "):
             text = text.replace(tag, tag.replace("<div ", '<div lang="en" dir="ltr" ')
                                 .replace('<p id=', '<p lang="en" dir="ltr" id=')

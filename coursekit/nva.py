@@ -26,7 +26,7 @@ from pathlib import Path
 from .datafiles import DataFileError, data_path, load_table, non_empty, source_keys
 from .figures import HATCHES, PALETTE, PHONE_MIN_POINTS, AccessibleFigure, new_figure, phone_figure, show
 from .quiz import Feedback, QuizError
-from .text import is_rtl, tr
+from .text import is_rtl, text_style, tr
 
 # --------------------------------------------------------------------------------------------
 # Sharp's classes and sub-classes (source: aei198, as recorded in the course fact sheet §3.1)
@@ -373,19 +373,21 @@ def success_rate_figure(findings: Sequence[Finding]) -> AccessibleFigure:
         ax.set_xticks([0, 1], [b[0] for b in bars], fontsize=11)
         ax.set_ylim(0, 100)
         ax.set_ylabel(tr("Campaigns that succeeded (%)"), fontsize=PHONE_MIN_POINTS if phone else None)
-        title = f"{nv.dataset}: {scope}"
+        title = tr("{dataset}: {scope}", dataset=tr(nv.dataset), scope=scope)
         note = tr("What counts as success depends on the definition: see the caveats.")
         if phone:
             import textwrap
             title, note = textwrap.fill(title, 36), textwrap.fill(note, 38)
         ax.set_title(title, loc="right" if is_rtl() else "left", fontsize=11)
         ax.text(0.5, 86 if phone else 88, note, ha="center", va="top" if phone else "baseline",
-                fontsize=PHONE_MIN_POINTS if phone else 9, style="italic")
+                fontsize=PHONE_MIN_POINTS if phone else 9, style=text_style())
         return fig
 
     fig = draw(phone=False)
     ratio = nv.value / v.value if v.value else float("inf")
-    times = tr("twice") if round(ratio, 1) in (1.9, 2.0, 2.1) else tr("{r} times", r=f"{ratio:.1f}")
+    # both phrasings are looked up, so each is in the catalogue whichever the data needs
+    twice, times = tr("twice"), tr("{r} times", r=f"{ratio:.1f}")
+    times = twice if round(ratio, 1) in (1.9, 2.0, 2.1) else times
     return show(
         fig,
         alt=tr("Bar chart: in Chenoweth and Stephan's study ({scope}), {nv}% of major nonviolent "
@@ -395,7 +397,7 @@ def success_rate_figure(findings: Sequence[Finding]) -> AccessibleFigure:
         caption=tr("Success rates reported for Chenoweth and Stephan's campaigns ({scope}; "
                    "sources: {sources}). The sources on the fact sheet do not show which definition "
                    "of success they use; see the caveats in the text.",
-                   scope=scope, sources=", ".join(nv.sources)),
+                   scope=scope, sources=tr(", ").join(nv.sources)),
         phone=draw(phone=True),
     )
 

@@ -101,6 +101,12 @@ def is_rtl() -> bool:
     return language() == "ar"
 
 
+def text_style() -> str:
+    """The font style for a chart's secondary labels: italic in English; upright in Arabic,
+    which has no italic (the chart font's oblique face has no Arabic letters)."""
+    return "normal" if is_rtl() else "italic"
+
+
 # --- Extraction -----------------------------------------------------------------------------
 
 def notebooks(root: Path = ROOT) -> list[Path]:
@@ -119,8 +125,13 @@ def collect(paths: list[Path], log: Path) -> list[str]:
     try:
         for path in paths:
             nb = nbformat.read(path, as_version=4)
-            NotebookClient(nb, timeout=300, kernel_name="python3",
-                           resources={"metadata": {"path": str(path.parent)}}).execute()
+            try:
+                NotebookClient(nb, timeout=300, kernel_name="python3",
+                               resources={"metadata": {"path": str(path.parent)}}).execute()
+            except Exception as exc:  # nbclient's CellExecutionError: name the notebook and the error
+                last = [ln for ln in str(exc).splitlines() if ln.strip()][-1:] or [repr(exc)]
+                raise TextError(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: "
+                                f"{last[0][:200]}") from exc
     finally:
         for key, value in zip((COLLECT_ENV, LANGUAGE_ENV), previous, strict=True):
             if value is None:
@@ -159,9 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"coursekit.text: {exc}", file=sys.stderr)
         return 3
-    except Exception as exc:  # a notebook that fails to run (nbclient's CellExecutionError)
-        print(f"coursekit.text: a notebook failed: {str(exc).splitlines()[0] if str(exc) else exc!r}",
-              file=sys.stderr)
+    except TextError as exc:  # a notebook that fails to run
+        print(f"coursekit.text: a notebook failed: {exc}", file=sys.stderr)
         return 3
     print(f"{len(msgids)} texts written to {out}")
     return 0

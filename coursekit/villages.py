@@ -26,7 +26,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .datafiles import DataFileError, data_path, load_table, non_empty, source_keys
 from .figures import PALETTE, PHONE_MIN_POINTS, AccessibleFigure, new_figure, phone_figure, show
-from .text import is_rtl, tr
+from .text import is_rtl, text_style, tr
 from .timeline import Event, PartialDate, timeline_figure
 
 # A deliberately generous box around the West Bank, in decimal degrees north and east.
@@ -217,7 +217,7 @@ def locator_figure(
         _draw_locator(villages, refs, phone=False),
         alt=locator_alt(villages),
         caption=tr("The case-study villages plotted from their rounded coordinates; no map "
-                   "background is drawn. Coordinates: {keys}.", keys=", ".join(keys)),
+                   "background is drawn. Coordinates: {keys}.", keys=tr(", ").join(keys)),
         phone=_draw_locator(villages, refs, phone=True),
     )
 
@@ -241,7 +241,7 @@ def _draw_locator(villages: list[Village], refs: dict[str, tuple[float, float, s
         ax.plot(lon, lat, linestyle="none", marker="x", markersize=8, color="black")
         ax.annotate(tr("{name} (reference)", name=tr(name)), (lon, lat), xytext=(0, -12),
                     textcoords="offset points", ha="center", va="top", fontsize=small,
-                    style="italic")
+                    style=text_style())
     lats = [v.latitude for v in villages] + [p[0] for p in refs.values()]
     lons = [v.longitude for v in villages] + [p[1] for p in refs.values()]
     pad = 0.06
@@ -350,7 +350,7 @@ def village_timeline(name: str, events: Sequence[VillageEvent] | None = None) ->
         title=tr("{name}: dated events", name=tr(name)),
         alt=tr("Timeline of {n} dated events in {name}, from {first} to {last}: {events}",
                n=len(mine), name=tr(name), first=mine[0].when, last=mine[-1].when,
-               events=tr("; ").join(f"{e.when}, {tr(e.event)}" for e in mine)),
+               events=tr("; ").join(tr("{when}, {event}", when=e.when, event=tr(e.event)) for e in mine)),
         caption=tr("Dated events in {name}, from village-events.csv with their citation keys.",
                    name=tr(name)),
     )

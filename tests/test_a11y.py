@@ -55,16 +55,21 @@ def test_axe_core_is_current_and_pinned(a11y_tools: Path) -> None:
 def test_every_page_has_no_axe_violations(browser, a11y_tools: Path, site_url: str, built_html: Path,
                                           mode: str) -> None:
     """axe-core, WCAG 2.0/2.1/2.2 A and AA: zero violations of any impact on every page."""
-    axe = _axe_source(a11y_tools)
+    problems = axe_problems(browser, _axe_source(a11y_tools), site_url, browser_pages(built_html), mode)
+    assert not problems, "\n".join(problems)
+
+
+def axe_problems(browser, axe: str, url: str, pages: list[str], mode: str) -> list[str]:
+    """axe-core's violations on each of ``pages`` under ``url``, in one tab (fast), light or dark."""
     problems = []
-    context = browser.new_context(color_scheme=mode)  # one tab for all pages: fast
+    context = browser.new_context(color_scheme=mode)
     page = context.new_page()
-    for rel in browser_pages(built_html):
-        page.goto(f"{site_url}/{rel}", wait_until="load")
+    for rel in pages:
+        page.goto(f"{url}/{rel}", wait_until="load")
         page.evaluate(axe)
         problems += [f"{rel} [{mode}]: {x}" for x in page.evaluate(AXE_RUN, AXE_TAGS)]
     context.close()
-    assert not problems, "\n".join(problems)
+    return problems
 
 
 def test_axe_reports_a_faulty_page(browser, a11y_tools: Path, tmp_path: Path) -> None:

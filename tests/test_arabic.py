@@ -409,8 +409,7 @@ def test_english_pages_link_to_arabic_or_its_home(built_html: Path) -> None:
     assert '<link rel="alternate"' not in start  # relative alternates fail search engines' checks
     assert 'hreflang="ar" lang="ar">العربية</a>' in start
     other = (built_html / "chapters" / "consensus.html").read_text(encoding="utf-8")
-    assert 'href="../ar/intro.html" hreflang="ar"' in other
-    assert 'hreflang="ar" href' not in other.split("</head>")[0]  # no false alternate
+    assert 'href="../ar/chapters/consensus.html" hreflang="ar"' in other  # every page has its counterpart
     # a cross-edition link: test_build's link check (one edition at a time) skips this class
     assert '<a class="course-edition-link course-lang-link" href="../ar/chapters/start-here.html"' in start
     assert not (built_html / "_static" / "rtl.css").exists()
@@ -485,39 +484,123 @@ SEARCH_RUN = """(q) => {
 }"""
 
 
-def test_arabic_search_finds_words_with_prefixes_and_vowel_marks(browser, arabic_url: str) -> None:
-    """The pages have «والتوافق» and «التوافق»: a query with other proclitics, or with vowel marks,
-    still finds them; a taa marbuta typed as ه finds «فلسطينية»; a word not there finds nothing.
+def _pages_with_stem(arabic_html: Path, word: str) -> list[str]:
+    """The translated pages (as the search index lists them) with a word whose stem is ``word``'s."""
+    want = search_ar.stem(word)
+    found = []
+    for rel in site_pages(arabic_html):
+        if rel in ("search.html", "genindex.html", "index.html"):
+            continue
+        text = re.sub(r"<[^>]+>", " ", (arabic_html / rel).read_text(encoding="utf-8").split('<main', 1)[-1])
+        if any(want in search_ar.index_forms(w) for w in search_ar.split(text)):
+            found.append(rel)
+    return sorted(found)
+
+
+def test_arabic_search_finds_words_with_prefixes_and_vowel_marks(browser, arabic_url: str,
+                                                                 arabic_html: Path) -> None:
+    """A query with proclitics the page does not use («وبالتوافق»), or with vowel marks, finds the
+    pages that have the word in any form; a taa marbuta typed as ه finds «فلسطينية»; two words
+    that differ by one letter («مقاطعة», boycott; «مقاومة», resistance) find different pages,
+    each only where its own word is; a word on no page finds nothing.
     The first query goes through the search page as a reader uses it."""
     from urllib.parse import quote
 
-    both = ["chapters/start-here.html", "intro.html"]
+    consensus = _pages_with_stem(arabic_html, "التوافق")
+    assert "chapters/consensus.html" in consensus and "chapters/start-here.html" in consensus
     v = _visit(browser, f"{arabic_url}/search.html?q={quote('وبالتوافق')}", 1280)
     v.page.wait_for_function("document.querySelector('#search-results .search-summary') !== null",
                              timeout=15000)
     shown = v.page.evaluate("[...new Set([...document.querySelectorAll('#search-results li a')]"
                             ".map(a => a.getAttribute('href').split('#')[0].split('?')[0]))].sort()")
-    assert shown == both
-    assert v.page.evaluate(SEARCH_RUN, "التَّوَافُق") == both
+    assert set(shown) <= set(consensus) and "chapters/consensus.html" in shown
+    marked = v.page.evaluate(SEARCH_RUN, "التَّوَافُق")
+    assert set(marked) <= set(consensus) and "chapters/consensus.html" in marked
     assert "chapters/start-here.html" in v.page.evaluate(SEARCH_RUN, "فلسطينيه")
-    assert v.page.evaluate(SEARCH_RUN, "مقاطعة") == []  # «مقاطعة» (boycott) is on no translated page
-    assert v.page.evaluate(SEARCH_RUN, "مقاومه") == []  # nor «مقاومة»: the stems stay apart
+    boycott, resistance = v.page.evaluate(SEARCH_RUN, "مقاطعة"), v.page.evaluate(SEARCH_RUN, "مقاومة")
+    assert boycott and resistance and boycott != resistance
+    assert set(boycott) <= set(_pages_with_stem(arabic_html, "مقاطعة"))
+    assert set(resistance) <= set(_pages_with_stem(arabic_html, "مقاومة"))
+    assert _pages_with_stem(arabic_html, "زرافة") == []
+    assert v.page.evaluate(SEARCH_RUN, "زرافة") == []  # «زرافة» (giraffe) is on no page
     v.context.close()
 
 
-def test_arabic_pages_have_no_axe_violations(browser, a11y_tools: Path, arabic_url: str, arabic_html: Path) -> None:
-    from test_a11y import AXE_RUN, AXE_TAGS, _axe_source
+@pytest.mark.needs_build
+def test_arabic_links_resolve_and_every_image_is_described_in_arabic(arabic_html: Path) -> None:
+    from test_build import _html_pages, _parse, broken_internal_links, images_without_alt
 
-    axe = _axe_source(a11y_tools)
-    problems = []
-    for rel in site_pages(arabic_html):
-        if rel == "index.html":  # a redirect to intro.html, which is checked
-            continue
-        v = _visit(browser, f"{arabic_url}/{rel}", 1280)
-        v.page.evaluate(axe)
-        problems += [f"{rel}: {x}" for x in v.page.evaluate(AXE_RUN, AXE_TAGS)]
-        v.context.close()
+    assert not broken_internal_links(arabic_html)
+    assert not images_without_alt(arabic_html)
+    english = [f"{p.relative_to(arabic_html)}: {img.get('alt', '')[:60]}" for p in _html_pages(arabic_html)
+               for img in _parse(p).imgs if not re.search("[\u0621-\u064a]", img.get("alt") or "")]
+    assert not english, "images described only in English:\n" + "\n".join(english)
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_arabic_pages_have_no_axe_violations(browser, a11y_tools: Path, arabic_url: str, arabic_html: Path,
+                                             mode: str) -> None:
+    from conftest import browser_pages
+    from test_a11y import _axe_source, axe_problems
+
+    problems = axe_problems(browser, _axe_source(a11y_tools), arabic_url, browser_pages(arabic_html), mode)
     assert not problems, "\n".join(problems)
+
+
+def test_arabic_pages_have_no_pa11y_errors(a11y_tools: Path, arabic_url: str, arabic_html: Path) -> None:
+    """pa11y (HTML_CodeSniffer, WCAG2AA) on every Arabic page (its control page: tests/test_a11y)."""
+    pages = site_pages(arabic_html)
+    proc = subprocess.run(["node", "pa11y-pages.mjs", arabic_url, *pages],
+                          cwd=a11y_tools, capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    found = json.loads(proc.stdout)
+    assert set(found) == set(pages)
+    problems = [f"{rel}: {i['code'].split('.', 3)[-1]}: {i['selector']}: {i['message'][:120]}"
+                for rel, issues in found.items() for i in issues]
+    assert not problems, f"{len(problems)} pa11y errors:\n" + "\n".join(problems[:60])
+
+
+def test_arabic_pages_are_valid_html(a11y_tools: Path, arabic_html: Path) -> None:
+    """The Nu HTML checker finds no error on any Arabic page (its control page: tests/test_a11y)."""
+    java = shutil.which("java")
+    if java is None:
+        pytest.fail("Java is missing: the Nu HTML checker needs it (sudo apt-get install -y default-jre-headless)")
+    jar = a11y_tools / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    pages = [arabic_html / rel for rel in site_pages(arabic_html)]
+    proc = subprocess.run([java, "-jar", str(jar), "--errors-only", "--format", "json", *map(str, pages)],
+                          capture_output=True, text=True, timeout=300, check=False)
+    report = json.loads(proc.stderr or proc.stdout)
+    problems = [f"{m['url'].split(str(arabic_html))[-1]}:{m.get('lastLine')}: {m['message'][:160]}"
+                for m in report["messages"] if m.get("type") == "error"]
+    assert not problems, f"{len(problems)} HTML errors:\n" + "\n".join(problems[:60])
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_nothing_is_clipped_on_arabic_pages(browser, arabic_url: str, arabic_html: Path, width: int) -> None:
+    """The English edition's phone check (tests/test_phone.py) on every Arabic page."""
+    from conftest import browser_pages
+    from test_phone import _clipping
+
+    problems = _clipping(browser, arabic_url, arabic_html, browser_pages(arabic_html), width)
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
+
+
+def test_arabic_pages_in_firefox(a11y_tools: Path, arabic_url: str) -> None:
+    """Debian's firefox-esr at 390 and 1280 px: the toggles work, the drawer opens from the right;
+    screenshots of the page and the open drawer are kept (ARABIC_SCREENSHOTS)."""
+    from test_phone import START, TARGET
+
+    if not Path("/usr/bin/firefox-esr").exists():
+        pytest.fail("Firefox is missing: install Debian's 'firefox-esr' package")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run(["node", "nav-check.mjs", "firefox", arabic_url, START, TARGET, "390", "1280"],
+                          cwd=a11y_tools, capture_output=True, text=True, timeout=300, check=False,
+                          env=dict(os.environ, NAV_SHOTS=str(SHOTS)))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    results = json.loads(proc.stdout)
+    assert results == {"390": [], "1280": []}, results
+    for shot in ("firefox-390.png", "firefox-390-drawer.png", "firefox-1280.png"):
+        assert (SHOTS / shot).stat().st_size > 5000, shot
 
 
 # --- Arabic quiz banks ----------------------------------------------------------------------
@@ -576,3 +659,36 @@ def test_an_unfaithful_bank_is_reported(tmp_path: Path, monkeypatch: pytest.Monk
     assert any(reason in p for p in problems), problems
     with pytest.raises(quiz.QuizError):
         quiz.load_quiz(name, language="ar")
+
+
+def test_the_offline_control_speaks_the_pages_language() -> None:
+    from coursekit import site_offline
+
+    arabic = site_offline.control_html("ar")
+    assert 'data-save="احفظ للقراءة دون اتصال ({size})"' in arabic and ">احفظ للقراءة دون اتصال<" in arabic
+    assert site_offline.control_html("en") == site_offline.CONTROL and "data-save" not in site_offline.CONTROL
+    script = (ROOT / "_static" / "offline.js").read_text(encoding="utf-8")
+    assert 'word("save", "Save for offline ({size})"' in script  # English stays the script's default
+
+
+@pytest.mark.needs_build
+def test_an_arabic_handout_prints_right_to_left_in_the_local_font(arabic_html: Path, tmp_path: Path) -> None:
+    """`make pdf` prints the Arabic edition too: a handout in Noto Naskh Arabic (embedded), the
+    chapter title at the top left and the course name at the top right, pages numbered in Arabic."""
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "make_pdf.py"), "--html", str(arabic_html),
+                           "--out", str(tmp_path), "--toc", str(ROOT / "_toc-ar.yml"),
+                           "--pages", "chapters/start-here", "--no-course"],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    pdf = tmp_path / "start-here.pdf"
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "NotoNaskhArabic" in fonts
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 3
+    for n, page in enumerate(pages, start=1):
+        first = next(line for line in page.splitlines() if line.strip())
+        assert first.strip().startswith("\u202bابدأ من هنا"), first  # the title, at the left
+        assert "التضامن" in first.split("ابدأ من هنا", 1)[1], first  # the course, at the right
+        assert re.search(rf"صفحة\s*\u202a?\s*{n}\s*\u202c?\s*من", page.replace("\u200f", "")), n

@@ -87,7 +87,9 @@ def broken_internal_links(html: Path) -> list[str]:
                 broken.append(f"{p.relative_to(html)} -> {href}")
                 continue
             if parts.fragment and target.suffix == ".html":
-                ids = cache.setdefault(target, _parse(target)).ids
+                if target not in cache:  # parse each target once (setdefault would parse every time)
+                    cache[target] = _parse(target)
+                ids = cache[target].ids
                 if unquote(parts.fragment) not in ids:
                     broken.append(f"{p.relative_to(html)} -> {href} (no such anchor)")
     return broken

@@ -41,6 +41,15 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)  # Chromium's PDFs trip a har
 ROOT = Path(__file__).resolve().parent.parent
 TOOLS = Path(__file__).resolve().parent
 COURSE = "Solidarity in Practice"
+#: What the PDFs print around the course's text, per language of the built site (<html lang>).
+WORDS = {
+    "en": {"course": COURSE, "edition": "Learner edition", "contents": "Contents",
+           "lead": "An open course on the International Solidarity Movement: its principles, "
+                   "nonviolent direct action and documentation.", "page": None},
+    "ar": {"course": "التضامن عمليًا", "edition": "نسخة المتعلمين", "contents": "المحتويات",
+           "lead": "مقرر مفتوح عن حركة التضامن الدولية: مبادئها، والعمل المباشر اللاعنفي، والتوثيق.",
+           "page": '"صفحة " counter(page) " من " counter(pages)'},
+}
 COURSE_PDF = "solidarity-in-practice.pdf"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -90,11 +99,24 @@ def css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
 
 
-def running_header_css(name: str | None, title: str) -> str:
-    """An @page rule whose top-right margin box shows ``title`` (named page ``name``, or every page)."""
+def running_header_css(name: str | None, title: str, rtl: bool = False) -> str:
+    """An @page rule whose top margin box shows ``title`` (named page ``name``, or every page):
+    top right for a left-to-right page, top left (mirrored) for a right-to-left one."""
     selector = f"@page {name}" if name else "@page"
-    return (f"@media print {{ {selector} {{ @top-right {{ content: {css_string(title)}; "
-            "font: 8.5pt system-ui, sans-serif; color: #333; max-width: 60%; text-align: right; } } }")
+    box, align = ("top-left", "left") if rtl else ("top-right", "right")
+    return (f"@media print {{ {selector} {{ @{box} {{ content: {css_string(title)}; "
+            f"font: 8.5pt system-ui, sans-serif; color: #333; max-width: 60%; text-align: {align}; }} }} }}")
+
+
+def language_css(language: str) -> str:
+    """The course name and page-number line in ``language`` (the print stylesheet's are English);
+    right to left, the course name moves to the top right (the chapter title takes the left)."""
+    words = WORDS[language]
+    if not words["page"]:
+        return ""
+    return (f"@media print {{ @page {{ @top-left {{ content: none; }} "
+            f"@top-right {{ content: {css_string(words['course'])}; font: 8.5pt system-ui, sans-serif; "
+            f"color: #333; }} @bottom-center {{ content: {words['page']}; }} }} }}")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -212,7 +234,10 @@ def prepare_page(page: Any, url: str, refs_url: str | None) -> dict[str, Any]:
     page.add_style_tag(content=_print_css())
     page.add_script_tag(path=str(TOOLS / "print_prepare.js"))
     info: dict[str, Any] = page.evaluate(_PREPARE_ONE, {"refsUrl": refs_url})
-    page.add_style_tag(content=running_header_css(None, info["title"]))
+    language = page.evaluate("document.documentElement.lang || 'en'")[:2]
+    language = language if language in WORDS else "en"
+    page.add_style_tag(content=language_css(language)
+                       + running_header_css(None, info["title"], rtl=language == "ar"))
     return info
 
 
@@ -224,7 +249,7 @@ def handout(page: Any, base: str, entry: str, target: Path) -> dict[str, Any]:
     return info
 
 
-_ASSEMBLE = """async ({entries, parts, refsUrl, course, edition}) => {
+_ASSEMBLE = """async ({entries, parts, refsUrl, course, edition, lead, contents: contentsTitle}) => {
   const refs = new DOMParser().parseFromString(await (await fetch(refsUrl)).text(), "text/html");
   const index = {};
   entries.forEach((e, i) => { index[new URL(e + ".html", location.origin + "/").href] = "c" + i; });
@@ -242,14 +267,14 @@ _ASSEMBLE = """async ({entries, parts, refsUrl, course, edition}) => {
   // Not a heading: the book's own first page carries the course title as its heading and bookmark.
   titlePage.innerHTML = "<p class='print-title'></p><p class='lead'></p><p></p>";
   titlePage.querySelector(".print-title").textContent = course;
-  titlePage.querySelector(".lead").textContent = "An open course on the International Solidarity "
-      + "Movement: its principles, nonviolent direct action and documentation.";
+  titlePage.querySelector(".lead").textContent = lead;
   titlePage.querySelector("p:last-child").textContent = edition;
   body.appendChild(titlePage);
   const contents = document.createElement("nav");
   contents.className = "print-contents";
-  contents.setAttribute("aria-label", "Contents");
-  contents.innerHTML = "<h1>Contents</h1><ol></ol>";
+  contents.setAttribute("aria-label", contentsTitle);
+  contents.innerHTML = "<h1></h1><ol></ol>";
+  contents.querySelector("h1").textContent = contentsTitle;
   body.appendChild(contents);
   const titles = [];
   const styles = [];
@@ -334,12 +359,19 @@ def whole_course(page: Any, base: str, toc: Path, edition: str) -> bytes:
     page.goto(f"{base}/{root}.html", wait_until="load")
     page.add_style_tag(content=_print_css())
     page.add_script_tag(path=str(TOOLS / "print_prepare.js"))
+    language = page.evaluate("document.documentElement.lang || 'en'")[:2]
+    words = WORDS[language if language in WORDS else "en"]
+    rtl = language == "ar"
+    if edition == WORDS["en"]["edition"]:
+        edition = words["edition"]
     titles: list[str] = page.evaluate(_ASSEMBLE, {
-        "entries": entries, "refsUrl": f"{base}/appendices/references.html", "course": COURSE,
-        "edition": edition, "parts": [{"caption": p.caption, "files": p.files} for p in parts]})
-    css = [running_header_css(f"c{i}", t) for i, t in enumerate(titles)]
-    css.append("@media print { .print-title-page { page: front; } "
-               "@page front { @top-left { content: none; } @bottom-center { content: none; } } }")
+        "entries": entries, "refsUrl": f"{base}/appendices/references.html", "course": words["course"],
+        "edition": edition, "lead": words["lead"], "contents": words["contents"],
+        "parts": [{"caption": p.caption, "files": p.files} for p in parts]})
+    css = [language_css(language if language in WORDS else "en")]
+    css += [running_header_css(f"c{i}", t, rtl=rtl) for i, t in enumerate(titles)]
+    css.append("@media print { .print-title-page { page: front; } @page front { @top-left { content: none; } "
+               "@top-right { content: none; } @bottom-center { content: none; } } }")
     page.add_style_tag(content="\n".join(css))
     first = render(page)  # first pass: where does each chapter start?
     numbers = chapter_pages(titles, outline_pages(first))

@@ -53,7 +53,7 @@ def parse_blocks(text: str) -> dict[int, str]:
     blocks = {}
     for i, m in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(text)
-        blocks[int(m.group(1))] = text[m.end():end].strip("\n").rstrip()
+        blocks[int(m.group(1))] = text[m.end():end].strip("\n")  # keep spaces: ", " is a text
     return blocks
 
 

@@ -14,6 +14,25 @@
 (function () {
   "use strict";
 
+  // The words printed around the course's own text, in the page's language (<html lang>).
+  var WORDS = {
+    en: {question: "Question ", answerKey: "Answer key", tryFirst: "Try every question before you look here.",
+         solutions: "Worked solutions",
+         solutionsNote: "Try each exercise on your own or with your group before you read its solution.",
+         references: "References",
+         referencesNote: "The sources this chapter cites. The whole list is in the References appendix.",
+         onPaper: "Answer on paper first, then check the answer key at the end", colon: ": ", stop: ". "},
+    ar: {question: "السؤال ", answerKey: "مفتاح الإجابات", tryFirst: "حاول الإجابة عن كل سؤال قبل أن تنظر هنا.",
+         solutions: "الحلول المشروحة",
+         solutionsNote: "حاول حل كل تمرين وحدك أو مع مجموعتك قبل أن تقرأ حلّه.",
+         references: "المراجع",
+         referencesNote: "المصادر التي يستشهد بها هذا الفصل. القائمة الكاملة في ملحق المراجع.",
+         onPaper: "أجب على الورق أولًا، ثم راجع مفتاح الإجابات في آخر الفصل", colon: ": ", stop: ". "}
+  };
+  function words() {
+    return WORDS[(document.documentElement.lang || "en").slice(0, 2)] || WORDS.en;
+  }
+
   function el(tag, cls, text) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
@@ -55,7 +74,7 @@
     root.querySelectorAll(".course-quiz fieldset").forEach(function (fs) {
       qn += 1;
       var legend = fs.querySelector("legend");
-      if (legend) legend.insertBefore(el("span", "print-qnum", "Question " + qn + ". "), legend.firstChild);
+      if (legend) legend.insertBefore(el("span", "print-qnum", words().question + qn + words().stop), legend.firstChild);
       var right = fs.querySelector("input[data-correct=true]");
       if (right) {
         var label = fs.querySelector('label[for="' + right.id + '"]') || right.parentNode;
@@ -65,11 +84,11 @@
     });
     if (answers.length) {
       var key = el("div", "print-answers");
-      key.appendChild(el("h2", "", "Answer key"));
-      key.appendChild(el("p", "", "Try every question before you look here."));
+      key.appendChild(el("h2", "", words().answerKey));
+      key.appendChild(el("p", "", words().tryFirst));
       answers.forEach(function (a) {
         var p = el("p", "print-answer");
-        p.appendChild(el("strong", "", "Question " + a[0] + ": " + a[1] + (/[.!?]$/.test(a[1]) ? " " : ". ")));
+        p.appendChild(el("strong", "", words().question + a[0] + words().colon + a[1] + (/[.!?]$/.test(a[1]) ? " " : ". ")));
         p.appendChild(document.createTextNode(a[2]));
         key.appendChild(p);
       });
@@ -80,8 +99,8 @@
     var sols = root.querySelectorAll(".solution");
     if (sols.length) {
       var box = el("div", "print-solutions");
-      box.appendChild(el("h2", "", "Worked solutions"));
-      box.appendChild(el("p", "", "Try each exercise on your own or with your group before you read its solution."));
+      box.appendChild(el("h2", "", words().solutions));
+      box.appendChild(el("p", "", words().solutionsNote));
       sols.forEach(function (s) {
         s.classList.remove("dropdown");
         box.appendChild(s);
@@ -105,8 +124,8 @@
     var ids = Object.keys(cited);
     if (ids.length && opts.refs) {
       var list = el("div", "print-refs");
-      list.appendChild(el("h2", "", "References"));
-      list.appendChild(el("p", "", "The sources this chapter cites. The whole list is in the References appendix."));
+      list.appendChild(el("h2", "", words().references));
+      list.appendChild(el("p", "", words().referencesNote));
       opts.refs.querySelectorAll(".citation[id]").forEach(function (entry) {
         if (!cited[entry.id]) return;
         var copy = document.importNode(entry, true);
@@ -122,7 +141,7 @@
     var siteOnly = /(Choose|Pick|Select) an answer to see [^.;:]*/g;
     for (var t = walker.nextNode(); t; t = walker.nextNode()) {
       if (siteOnly.test(t.nodeValue)) {  // the sentence's own punctuation follows
-        t.nodeValue = t.nodeValue.replace(siteOnly, "Answer on paper first, then check the answer key at the end");
+        t.nodeValue = t.nodeValue.replace(siteOnly, words().onPaper);
       }
       siteOnly.lastIndex = 0;
     }

@@ -8,6 +8,9 @@
 // the toggle on a wide screen); then open and close the secondary sidebar ("On this page")
 // where its toggle is shown. Prints {"<width>": ["problem", ...]} as JSON; an empty list is a
 // pass. Exit code 0 when the run completed, 2 on bad arguments, 3 when the browser cannot start.
+// On a right-to-left page the phone drawer must open from the right edge (left edge otherwise).
+// With NAV_SHOTS=<folder>, it saves <browser>-<width>.png (the page as it opens) and, on a
+// phone, <browser>-<width>-drawer.png (the drawer open) there.
 import puppeteer from "puppeteer";
 
 const [name, base, start, target, ...widths] = process.argv.slice(2);
@@ -40,6 +43,8 @@ async function check(width) {
   await page.setViewport({ width: Number(width), height: 800 });
   await page.goto(`${base}/${start}`, { waitUntil: "load" });
   await settle(page);
+  const shots = process.env.NAV_SHOTS;
+  if (shots) await page.screenshot({ path: `${shots}/${name}-${width}.png` });
   const wide = Number(width) >= 992;
   const visibleToggles = await page.evaluate(() => [...document.querySelectorAll(".primary-toggle")]
     .filter((b) => b.getBoundingClientRect().width > 0).length);
@@ -56,6 +61,17 @@ async function check(width) {
     await page.click(toggle); await settle(page);
     if (!(await page.evaluate(() => document.querySelector("#pst-primary-sidebar-modal")?.open)))
       problems.push("phone: the primary toggle did not open the sidebar");
+    const edge = await page.evaluate(() => {
+      const box = document.querySelector("#pst-primary-sidebar-modal .bd-sidebar-primary")
+        || document.querySelector("#pst-primary-sidebar-modal");
+      const r = box.getBoundingClientRect();
+      const width = document.documentElement.clientWidth;
+      const rtl = document.documentElement.dir === "rtl";
+      return { ok: rtl ? Math.abs(r.right - width) <= 2 && r.left > width / 5 : r.left <= 2,
+               left: Math.round(r.left), right: Math.round(r.right), width };
+    });
+    if (!edge.ok) problems.push(`phone: the drawer does not open from the reading side's edge (${JSON.stringify(edge)})`);
+    if (shots) await page.screenshot({ path: `${shots}/${name}-${width}-drawer.png` });
   }
   const link = sidebarLink(target);
   if (!(await page.evaluate(shown(link)))) {
