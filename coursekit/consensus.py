@@ -159,20 +159,25 @@ class Response:
                 f"{self.participant}: the reason or note must be text, got {self.text!r}"
             )
         object.__setattr__(self, "text", self.text.strip())
+        # both messages are looked up, so each is in the catalogue whichever is needed
+        no_reason = tr("{name} blocks without a reason: a block stops the whole group, so the "
+                       "blocker must explain it (e.g. which shared principle or safety concern "
+                       "the proposal breaks)")
+        no_concern = tr("{name} raises a concern without saying what it is: give the concern "
+                        "as text so the group can address it")
         if self.kind is ResponseKind.BLOCK and not self.text:
-            raise ConsensusError(
-                f"{self.participant} blocks without a reason: a block stops the whole group, "
-                "so the blocker must explain it (e.g. which shared principle or safety "
-                "concern the proposal breaks)"
-            )
+            raise ConsensusError(no_reason.format(name=tr(self.participant)))
         if self.kind is ResponseKind.CONCERN and not self.text:
-            raise ConsensusError(
-                f"{self.participant} raises a concern without saying what it is: "
-                "give the concern as text so the group can address it"
-            )
+            raise ConsensusError(no_concern.format(name=tr(self.participant)))
+
+    @property
+    def said(self) -> str:
+        """The response as the table shows it: its kind, and its text in brackets if any."""
+        kind, with_text = tr(self.kind.value), tr("{kind} ({text})")
+        return with_text.format(kind=kind, text=tr(self.text)) if self.text else kind
 
     def __str__(self) -> str:
-        return f"{self.participant}: {self.kind.value}" + (f" ({self.text})" if self.text else "")
+        return tr("{name}: {said}", name=tr(self.participant), said=self.said)
 
 
 @dataclass
@@ -194,6 +199,7 @@ class Round:
     def add(self, response: Response, replace: bool = False) -> None:
         """Record ``response``; see the module notes on responding twice."""
         name = response.participant
+        changed = tr("{name} changed from {old} to {new}")  # looked up on every call (extraction)
         if name not in self.participants:
             raise ConsensusError(_unknown(name, self.participants))
         if name in self.responses:
@@ -203,8 +209,8 @@ class Round:
                     f"({self.responses[name].kind.value}); to record a change of mind, "
                     "pass replace=True"
                 )
-            self.changes.append(f"{name} changed from {self.responses[name].kind.value} "
-                                f"to {response.kind.value}")
+            self.changes.append(changed.format(name=tr(name), old=tr(self.responses[name].kind.value),
+                                               new=tr(response.kind.value)))
         self.responses[name] = response
 
     def of(self, kind: ResponseKind) -> list[Response]:
@@ -218,10 +224,11 @@ class Round:
         return tuple(p for p in self.participants if p not in self.responses)
 
     def __str__(self) -> str:
-        lines = [f"Round {self.number}: {self.proposal}"]
+        lines = [tr("Round {n}: {proposal}", n=self.number, proposal=tr(self.proposal))]
+        waiting = tr("{name}: (no response yet)")  # looked up even when everyone has responded
         for p in self.participants:
             lines.append(f"  {self.responses[p]}" if p in self.responses
-                         else f"  {p}: (no response yet)")
+                         else "  " + waiting.format(name=tr(p)))
         return "\n".join(lines)
 
 
@@ -249,7 +256,9 @@ class Decision:
     waiting_for: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return f"Round {self.round_number}: {self.outcome.value.upper()}. " + " ".join(self.reasons)
+        head = tr("Round {n}: {outcome}.", n=self.round_number,
+                  outcome=tr(self.outcome.value).upper())
+        return joined([head, *self.reasons], " ")
 
     __repr__ = __str__
 
@@ -269,11 +278,18 @@ class MajorityResult:
         return len(self.yes) > len(self.no)
 
     def __str__(self) -> str:
-        verdict = "PASSES" if self.passed else "FAILS"
-        extra = [f"{len(self.abstain)} abstain"] if self.abstain else []
-        extra += [f"{len(self.absent)} not voting"] if self.absent else []
-        tail = f" ({', '.join(extra)}; not counted)" if extra else ""
-        return f"Majority vote: {verdict}, {len(self.yes)} yes to {len(self.no)} no{tail}."
+        # every alternative is looked up, so each is in the catalogue whichever the vote needs
+        passes, fails = tr("PASSES"), tr("FAILS")
+        abstain, not_voting = tr("{n} abstain"), tr("{n} not voting")
+        plain = tr("Majority vote: {verdict}, {yes} yes to {no} no.")
+        with_uncounted = tr("Majority vote: {verdict}, {yes} yes to {no} no ({uncounted}; "
+                            "not counted).")
+        extra = [abstain.format(n=len(self.abstain))] if self.abstain else []
+        extra += [not_voting.format(n=len(self.absent))] if self.absent else []
+        values = dict(verdict=passes if self.passed else fails, yes=len(self.yes), no=len(self.no))
+        if extra:
+            return with_uncounted.format(uncounted=tr(", ").join(extra), **values)
+        return plain.format(**values)
 
     __repr__ = __str__
 
@@ -434,16 +450,21 @@ class Meeting:
         Dissent is kept: stand-asides, concerns and blocks are minuted by name
         (``gocoho2002``, ``opengroup-consensus``).
         """
+        # every line's text is looked up, so each is in the catalogue whichever the minutes need
+        addressing, note = tr("Amendment addressing: {names}"), tr("Note: {change}")
+        outcome = tr("Outcome: {outcome}")
+        resolved = tr("Resolved: {name}'s concern from round {raised} ({text}) was met in "
+                      "round {resolved}.")
         lines = []
         for rnd in self.rounds:
             if rnd.addresses:
-                lines.append(f"Amendment addressing: {', '.join(rnd.addresses)}")
+                lines.append(addressing.format(names=tr(", ").join(map(tr, rnd.addresses))))
             lines.append(str(rnd))
-            lines.extend(f"  Note: {c}" for c in rnd.changes)
-            lines.append(f"  Outcome: {decide(rnd).outcome.value}")
+            lines.extend("  " + note.format(change=c) for c in rnd.changes)
+            lines.append("  " + outcome.format(outcome=tr(decide(rnd).outcome.value)))
         for rc in self.resolved_concerns():
-            lines.append(f"Resolved: {rc.participant}'s concern from round {rc.raised_in} "
-                         f"({rc.text}) was met in round {rc.resolved_in}.")
+            lines.append(resolved.format(name=tr(rc.participant), raised=rc.raised_in,
+                                         text=tr(rc.text), resolved=rc.resolved_in))
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -452,22 +473,17 @@ class Meeting:
 
 
 def _list(names: Iterable[str]) -> str:
-    names = list(names)
+    """``Amal``, ``Amal and Ben``, ``Amal, Ben and Chiara`` (each name as the edition writes it)."""
+    names = [tr(n) for n in names]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return tr(", ").join(names[:-1]) + tr(" and ") + names[-1]
 
 
-def _verb(items: Iterable[object], verb: str) -> str:
-    """``agrees`` for one person, ``agree`` for several."""
-    return verb + "s" if len(list(items)) == 1 else verb
-
-
-def _possessive(names: tuple[str, ...], noun: str) -> str:
-    """``Ben's concern`` or ``the concerns of Ben and Chiara``."""
-    if len(names) == 1:
-        return f"{names[0]}'s {noun}"
-    return f"the {noun}s of {_list(names)}"
+def _one_or_many(items: Iterable[object], one: str, many: str) -> str:
+    """``one`` for a single item, else ``many``: the caller looks up both texts, so each is in
+    the catalogue whatever the count (Arabic templates avoid number agreement)."""
+    return one if len(list(items)) == 1 else many
 
 
 def decide(rnd: Round) -> Decision:
@@ -484,24 +500,45 @@ def decide(rnd: Round) -> Decision:
         open_concerns=tuple(r.participant for r in concerns),
         waiting_for=waiting,
     )
+    # Every reason is looked up on every call, so each is in the catalogue whichever applies.
+    t = {key: tr(msgid) for key, msgid in _REASONS.items()}
     if blocks:
-        reasons = tuple(f"{r.participant} blocks: {r.text}." for r in blocks)
-        reasons += ("A block stops the proposal however many others agree.",)
+        reasons = tuple(t["block"].format(who=tr(r.participant), why=tr(r.text)) for r in blocks)
+        reasons += (t["block_stops"],)
         return Decision(outcome=Outcome.BLOCKED, reasons=reasons, **common)
     reasons_nd: list[str] = []
     if waiting:
-        reasons_nd.append(f"Still waiting for {_list(waiting)} to respond.")
-    reasons_nd += [f"{r.participant}'s concern is open: {r.text}." for r in concerns]
+        reasons_nd.append(t["waiting"].format(names=_list(waiting)))
+    reasons_nd += [t["concern"].format(who=tr(r.participant), why=tr(r.text)) for r in concerns]
     if not waiting and not concerns and not agrees:
-        reasons_nd.append("Everyone stands aside, so no one supports the proposal.")
+        reasons_nd.append(t["all_aside"])
     if reasons_nd:
         return Decision(outcome=Outcome.NO_DECISION, reasons=tuple(reasons_nd), **common)
     if asides:
-        reasons = (f"{_list(r.participant for r in agrees)} {_verb(agrees, 'agree')}; "
-                   f"{_list(r.participant for r in asides)} {_verb(asides, 'stand')} aside "
-                   "(minuted by name, not expected to carry out the decision).",)
+        agreeing = _one_or_many(agrees, t["agrees"], t["agree"])
+        standing = _one_or_many(asides, t["stands_aside"], t["stand_aside"])
+        reasons = (t["with_asides"].format(
+            agreeing=agreeing.format(names=_list(r.participant for r in agrees)),
+            standing=standing.format(names=_list(r.participant for r in asides))),)
         return Decision(outcome=Outcome.CONSENSUS_WITH_STAND_ASIDES, reasons=reasons, **common)
-    return Decision(outcome=Outcome.CONSENSUS, reasons=("Everyone agrees.",), **common)
+    return Decision(outcome=Outcome.CONSENSUS, reasons=(t["everyone"],), **common)
+
+
+#: The reasons :func:`decide` gives, in English (looked up with :func:`tr`).
+_REASONS = {
+    "block": "{who} blocks: {why}.",
+    "block_stops": "A block stops the proposal however many others agree.",
+    "waiting": "Still waiting for {names} to respond.",
+    "concern": "{who}'s concern is open: {why}.",
+    "all_aside": "Everyone stands aside, so no one supports the proposal.",
+    "agrees": "{names} agrees",
+    "agree": "{names} agree",
+    "stands_aside": "{names} stands aside",
+    "stand_aside": "{names} stand aside",
+    "with_asides": "{agreeing}; {standing} (minuted by name, not expected to carry out the "
+                   "decision).",
+    "everyone": "Everyone agrees.",
+}
 
 
 def majority_vote(rnd: Round, concern_as: Vote = Vote.NO) -> MajorityResult:
@@ -532,6 +569,8 @@ class ComparisonRow:
     under_majority: str
 
 
+#: What each response counts for under consensus and under a majority vote (English; the
+#: table looks each up with :func:`tr`).
 _EFFECTS = {
     ResponseKind.AGREE: ("supports the proposal", "a yes vote"),
     ResponseKind.CONCERN: ("must be addressed before the group can decide",
@@ -541,6 +580,10 @@ _EFFECTS = {
     ResponseKind.BLOCK: ("stops the decision on its own",
                          "one no vote, which can be outvoted"),
 }
+
+
+#: The comparison table's column headings (English; looked up with :func:`tr`).
+_HEADINGS = ("Participant", "Response", "Vote", "Under consensus", "Under majority")
 
 
 @dataclass(frozen=True)
@@ -558,7 +601,7 @@ class Comparison:
         return self.decision.outcome.goes_ahead != self.majority.passed
 
     def __str__(self) -> str:
-        head = ("Participant", "Response", "Vote", "Under consensus", "Under majority")
+        head = tuple(tr(h) for h in _HEADINGS)
         cells = [head] + [(r.participant, r.response, r.vote, r.under_consensus, r.under_majority)
                           for r in self.rows]
         widths = [max(len(c[i]) for c in cells) for i in range(len(head))]
@@ -572,7 +615,7 @@ class Comparison:
 
     def _repr_html_(self) -> str:
         e = html.escape
-        head = ("Participant", "Response", "Vote", "Under consensus", "Under majority")
+        head = tuple(tr(h) for h in _HEADINGS)
         rows = "".join(
             "<tr>" + f'<th scope="row">{e(r.participant)}</th>'
             + "".join(f"<td>{e(c)}</td>" for c in (r.response, r.vote, r.under_consensus,
@@ -581,53 +624,78 @@ class Comparison:
         )
         return (
             '<div class="consensus-comparison">'
-            f"<p><strong>Consensus:</strong> {e(str(self.decision))}<br>"
-            f"<strong>Majority:</strong> {e(str(self.majority))}</p>"
+            f"<p><strong>{e(tr('Consensus:'))}</strong> {e(str(self.decision))}<br>"
+            f"<strong>{e(tr('Majority:'))}</strong> {e(str(self.majority))}</p>"
             f"<table><caption>{e(self.explanation)}</caption><thead><tr>"
-            + "".join(f'<th scope="col">{h}</th>' for h in head)
+            + "".join(f'<th scope="col">{e(h)}</th>' for h in head)
             + f"</tr></thead><tbody>{rows}</tbody></table></div>"
         )
 
 
+#: The sentences that explain a comparison (English; :func:`_explain` looks each up with
+#: :func:`tr`, all of them on every call, so each is in the catalogue whichever applies).
+_EXPLANATIONS = {
+    "count": "{yes} to {no}",
+    "stands_aside": "{names} stands aside: under consensus this is minuted by name and does not "
+                    "stop the group; in the vote it counts as an abstention, which does not "
+                    "change the count.",
+    "stand_aside": "{names} stand aside: under consensus this is minuted by name and does not "
+                   "stop the group; in the vote it counts as an abstention, which does not "
+                   "change the count.",
+    "consensus": "Both methods agree: everyone supports the proposal, so the vote is unanimous "
+                 "too.",
+    "with_asides": "Both methods let the proposal go ahead.",
+    "blocked_one": "They differ: the vote passes {count}, but consensus is blocked. {name}'s "
+                   "block stops the proposal on its own; a majority vote has no block, so it "
+                   "counts as one no vote and can be outvoted.",
+    "blocked_many": "They differ: the vote passes {count}, but consensus is blocked. the blocks "
+                    "of {names} stop the proposal on its own; a majority vote has no block, so "
+                    "they count as no votes and can be outvoted.",
+    "blocked_fails": "Neither goes ahead: consensus is blocked by {names}, and the vote fails "
+                     "{count} as well.",
+    "concern_open": "{name}'s concern is still open, and consensus asks the group to address it "
+                    "(for example by an amendment) and test again",
+    "concerns_open": "the concerns of {names} are still open, and consensus asks the group to "
+                     "address them (for example by an amendment) and test again",
+    "has_not": "{names} has not responded, and consensus needs everyone's response while a vote "
+               "counts only those who vote",
+    "have_not": "{names} have not responded, and consensus needs everyone's response while a "
+                "vote counts only those who vote",
+    "no_support": "no one actively supports the proposal",
+    "differ": "They differ: the vote passes {count}, but consensus has no decision yet: {why}.",
+    "neither": "Neither goes ahead: the vote fails {count}, and for consensus {why}.",
+}
+
+
 def _explain(decision: Decision, majority: MajorityResult) -> str:
-    count = f"{len(majority.yes)} to {len(majority.no)}"
+    t = {key: tr(msgid) for key, msgid in _EXPLANATIONS.items()}
+    count = t["count"].format(yes=len(majority.yes), no=len(majority.no))
     asides = decision.stand_asides
-    aside_note = (f" {_list(asides)} {_verb(asides, 'stand')} aside: under consensus this is "
-                  "minuted by name and does not stop the group; in the vote it counts as an "
-                  "abstention, which does not change the count.") if asides else ""
+    aside_note = (" " + _one_or_many(asides, t["stands_aside"], t["stand_aside"]).format(
+        names=_list(asides))) if asides else ""
     if decision.outcome is Outcome.CONSENSUS:
-        return "Both methods agree: everyone supports the proposal, so the vote is unanimous too."
+        return t["consensus"]
     if decision.outcome is Outcome.CONSENSUS_WITH_STAND_ASIDES:
-        return "Both methods let the proposal go ahead." + aside_note
+        return t["with_asides"] + aside_note
     if decision.outcome is Outcome.BLOCKED:
         who = _list(decision.blocks)
         if majority.passed:
-            one = len(decision.blocks) == 1
-            counted = "it counts as one no vote" if one else "they count as no votes"
-            return (f"They differ: the vote passes {count}, but consensus is blocked. "
-                    f"{_possessive(decision.blocks, 'block')} {'stops' if one else 'stop'} "
-                    f"the proposal on its own; a majority vote has no block, so {counted}"
-                    " and can be outvoted.")
-        return (f"Neither goes ahead: consensus is blocked by {who}, and the vote fails "
-                f"{count} as well.")
+            return _one_or_many(decision.blocks, t["blocked_one"], t["blocked_many"]).format(
+                count=count, name=who, names=who)
+        return t["blocked_fails"].format(names=who, count=count)
     # NO_DECISION
     why = []
     if decision.open_concerns:
-        is_are = "is" if len(decision.open_concerns) == 1 else "are"
-        it = "it" if len(decision.open_concerns) == 1 else "them"
-        why.append(f"{_possessive(decision.open_concerns, 'concern')} {is_are} still open, "
-                   f"and consensus asks the group to address {it} (for example by an "
-                   "amendment) and test again")
+        why.append(_one_or_many(decision.open_concerns, t["concern_open"], t["concerns_open"])
+                   .format(name=_list(decision.open_concerns), names=_list(decision.open_concerns)))
     if decision.waiting_for:
-        verb = "has" if len(decision.waiting_for) == 1 else "have"
-        why.append(f"{_list(decision.waiting_for)} {verb} not responded, and consensus needs "
-                   "everyone's response while a vote counts only those who vote")
+        why.append(_one_or_many(decision.waiting_for, t["has_not"], t["have_not"])
+                   .format(names=_list(decision.waiting_for)))
     if not why:
-        why.append("no one actively supports the proposal")
+        why.append(t["no_support"])
     if majority.passed:
-        return (f"They differ: the vote passes {count}, but consensus has no decision yet: "
-                + "; ".join(why) + "." + aside_note)
-    return f"Neither goes ahead: the vote fails {count}, and for consensus " + "; ".join(why) + "."
+        return t["differ"].format(count=count, why=tr("; ").join(why)) + aside_note
+    return t["neither"].format(count=count, why=tr("; ").join(why))
 
 
 def compare(rnd: Round, concern_as: Vote = Vote.NO) -> Comparison:
@@ -639,20 +707,23 @@ def compare(rnd: Round, concern_as: Vote = Vote.NO) -> Comparison:
     """
     decision = decide(rnd)
     majority = majority_vote(rnd, concern_as=concern_as)
+    # Every cell text is looked up on every call, so each is in the catalogue whichever applies.
+    votes = {v: tr(v.value) for v in Vote}
+    effects = {kind: (tr(c), tr(m)) for kind, (c, m) in _EFFECTS.items()}
+    absent = (tr("(none yet)"), tr("(absent)"), tr("the decision waits for this response"),
+              tr("absent, so not counted"))
+    concern_abstains = tr("counted as an abstention; nothing makes the group address it")
     rows = []
     for p in rnd.participants:
         r = rnd.responses.get(p)
         if r is None:
-            rows.append(ComparisonRow(p, "(none yet)", "(absent)",
-                                      "the decision waits for this response",
-                                      "absent, so not counted"))
+            rows.append(ComparisonRow(tr(p), *absent))
             continue
-        vote = (concern_as if r.kind is ResponseKind.CONCERN else DEFAULT_VOTES[r.kind]).value
-        c_eff, m_eff = _EFFECTS[r.kind]
+        vote = votes[concern_as if r.kind is ResponseKind.CONCERN else DEFAULT_VOTES[r.kind]]
+        c_eff, m_eff = effects[r.kind]
         if r.kind is ResponseKind.CONCERN and concern_as is Vote.ABSTAIN:
-            m_eff = "counted as an abstention; nothing makes the group address it"
-        rows.append(ComparisonRow(p, str(r).split(": ", 1)[1], vote, c_eff,
-                                  m_eff.format(vote=vote)))
+            m_eff = concern_abstains
+        rows.append(ComparisonRow(tr(p), r.said, vote, c_eff, m_eff.format(vote=vote)))
     return Comparison(decision, majority, tuple(rows), _explain(decision, majority))
 
 

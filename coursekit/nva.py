@@ -26,7 +26,7 @@ from pathlib import Path
 from .datafiles import DataFileError, data_path, load_table, non_empty, source_keys
 from .figures import HATCHES, PALETTE, PHONE_MIN_POINTS, AccessibleFigure, new_figure, phone_figure, show
 from .quiz import Feedback, QuizError
-from .text import is_rtl, text_style, tr
+from .text import is_rtl, language, text_style, tr
 
 # --------------------------------------------------------------------------------------------
 # Sharp's classes and sub-classes (source: aei198, as recorded in the course fact sheet §3.1)
@@ -420,14 +420,20 @@ class ActionForm:
     """One of ISM's own forms of action, with feedback for each of Sharp's classes.
 
     ``accepted`` holds the class or classes that can be defended from Sharp's class and
-    sub-class names; ``feedback`` explains every class, right or wrong.
+    sub-class names; ``feedback`` explains every class, right or wrong. Both texts are in
+    English; :attr:`description` and :func:`check_classification` give the edition's language.
     """
 
     key: str
-    description: str
+    english: str
     source: str
     accepted: frozenset[str]
     feedback: dict[str, str]
+
+    @property
+    def description(self) -> str:
+        """The form as ISM names it, in the edition's language."""
+        return tr(self.english)
 
 
 #: ISM's forms of action as its "Who We Are" page lists them (fact sheet §1.3, key ism-about).
@@ -435,7 +441,7 @@ ISM_FORMS: dict[str, ActionForm] = {
     form.key: form for form in (
         ActionForm(
             key="demonstrations",
-            description="Joining nonviolent demonstrations",
+            english="Joining nonviolent demonstrations",
             source="ism-about",
             accepted=frozenset({PROTEST}),
             feedback={
@@ -457,7 +463,7 @@ ISM_FORMS: dict[str, ActionForm] = {
         ),
         ActionForm(
             key="creative-disruption",
-            description="Creatively disrupting the activity of the occupation forces",
+            english="Creatively disrupting the activity of the occupation forces",
             source="ism-about",
             accepted=frozenset({INTERVENTION}),
             feedback={
@@ -477,7 +483,7 @@ ISM_FORMS: dict[str, ActionForm] = {
         ),
         ActionForm(
             key="accompanying-farmers",
-            description="Accompanying farmers to their land",
+            english="Accompanying farmers to their land",
             source="ism-about",
             accepted=frozenset({INTERVENTION, PROTEST}),
             feedback={
@@ -501,8 +507,8 @@ ISM_FORMS: dict[str, ActionForm] = {
         ),
         ActionForm(
             key="living-with-families",
-            description="Living with or near families facing eviction, demolition or "
-                        "settler harassment",
+            english="Living with or near families facing eviction, demolition or "
+                    "settler harassment",
             source="ism-about",
             accepted=frozenset({INTERVENTION, PROTEST}),
             feedback={
@@ -523,8 +529,8 @@ ISM_FORMS: dict[str, ActionForm] = {
         ),
         ActionForm(
             key="documentation",
-            description="Documenting and reporting daily life and rights violations to local "
-                        "and international media",
+            english="Documenting and reporting daily life and rights violations to local "
+                    "and international media",
             source="ism-about",
             accepted=frozenset({PROTEST}),
             feedback={
@@ -576,4 +582,6 @@ def check_classification(form: str, class_name: str) -> Feedback:
                         f"{', '.join(ISM_FORMS)}")
     action = ISM_FORMS[form]
     chosen = sharp_class(class_name)
-    return Feedback(chosen in action.accepted, action.feedback[chosen])
+    # every form's feedback is looked up, so each is in the catalogue whichever is checked
+    feedback = {(f.key, c): tr(text) for f in ISM_FORMS.values() for c, text in f.feedback.items()}
+    return Feedback(chosen in action.accepted, feedback[form, chosen], language=language())

@@ -89,3 +89,82 @@ def test_the_committed_catalogue_translates_every_chart_text(monkeypatch: pytest
 def test_extract_rejects_bad_arguments() -> None:
     assert text.main([]) == 2
     assert text.main(["extract"]) == 2
+
+
+def _consensus_lab_round():
+    """The consensus chapter's first lab round (its notebook's cell, fictional names)."""
+    from coursekit.consensus import Meeting
+
+    meeting = Meeting(["Amal", "Ben", "Chiara", "Dev", "Eli"],
+                      "Accept the family's invitation and join their harvest on Saturday.")
+    meeting.record({"Amal": "agree", "Ben": ("concern", "I have not done the group's training yet"),
+                    "Chiara": "agree", "Dev": ("stand aside", "I cannot walk long distances this week"),
+                    "Eli": "agree"})
+    return meeting
+
+
+def _arabic_only(text_: str) -> bool:
+    """Arabic letters and no Latin ones (markup stripped)."""
+    import re
+
+    plain = re.sub(r"<[^>]+>", "", text_)
+    return any("\u0621" <= ch <= "\u064a" for ch in plain) and not re.search("[A-Za-z]", plain)
+
+
+def test_the_consensus_lab_prints_arabic_in_the_arabic_edition(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_LANGUAGE", "ar")
+    text._catalogue.cache_clear()
+    meeting = _consensus_lab_round()
+    outcome = str(meeting.outcome())
+    assert outcome == "الجولة 1: لا قرار. تحفّظ بن ما زال قائمًا: لم أخضع لتدريب المجموعة بعد."
+    comparison = meeting.compare()
+    page = comparison._repr_html_()
+    assert '<th scope="col">المشارك</th>' in page and '<th scope="row">ديف</th>' in page
+    assert "<td>التنحّي (لا أستطيع المشي مسافات طويلة هذا الأسبوع)</td>" in page
+    for shown in (outcome, str(meeting.majority()), page, str(comparison), meeting.minutes()):
+        assert _arabic_only(shown), shown[:80]
+
+
+def test_the_consensus_lab_is_unchanged_in_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COURSE_LANGUAGE", "en")
+    text._catalogue.cache_clear()
+    meeting = _consensus_lab_round()
+    assert str(meeting.outcome()) == ("Round 1: NO DECISION. Ben's concern is open: I have not done "
+                                      "the group's training yet.")
+    assert meeting.compare()._repr_html_() == (
+        '<div class="consensus-comparison"><p><strong>Consensus:</strong> Round 1: NO DECISION. '
+        "Ben&#x27;s concern is open: I have not done the group&#x27;s training yet.<br>"
+        "<strong>Majority:</strong> Majority vote: PASSES, 3 yes to 1 no (1 abstain; not counted)."
+        "</p><table><caption>They differ: the vote passes 3 to 1, but consensus has no decision "
+        "yet: Ben&#x27;s concern is still open, and consensus asks the group to address it (for "
+        "example by an amendment) and test again. Dev stands aside: under consensus this is "
+        "minuted by name and does not stop the group; in the vote it counts as an abstention, "
+        "which does not change the count.</caption><thead><tr><th scope=\"col\">Participant</th>"
+        '<th scope="col">Response</th><th scope="col">Vote</th><th scope="col">Under consensus'
+        '</th><th scope="col">Under majority</th></tr></thead><tbody><tr><th scope="row">Amal'
+        "</th><td>agree</td><td>yes</td><td>supports the proposal</td><td>a yes vote</td></tr>"
+        '<tr><th scope="row">Ben</th><td>concern (I have not done the group&#x27;s training yet)'
+        "</td><td>no</td><td>must be addressed before the group can decide</td><td>counted as a "
+        "no vote; nothing makes the group address it</td></tr><tr><th scope=\"row\">Chiara</th>"
+        "<td>agree</td><td>yes</td><td>supports the proposal</td><td>a yes vote</td></tr><tr>"
+        '<th scope="row">Dev</th><td>stand aside (I cannot walk long distances this week)</td>'
+        "<td>abstain</td><td>lets the group go ahead; minuted, not expected to take part</td>"
+        "<td>an abstention, which is not counted</td></tr><tr><th scope=\"row\">Eli</th><td>agree"
+        "</td><td>yes</td><td>supports the proposal</td><td>a yes vote</td></tr></tbody></table>"
+        "</div>")
+
+
+def test_the_sharp_classifier_speaks_the_editions_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    from coursekit.nva import ISM_FORMS, check_classification
+
+    monkeypatch.setenv("COURSE_LANGUAGE", "en")
+    text._catalogue.cache_clear()
+    assert ISM_FORMS["demonstrations"].description == "Joining nonviolent demonstrations"
+    assert str(check_classification("documentation", "intervention")).startswith(
+        "Not quite. Filming often happens alongside presence, and presence can be intervention.")
+    monkeypatch.setenv("COURSE_LANGUAGE", "ar")
+    text._catalogue.cache_clear()
+    assert ISM_FORMS["demonstrations"].description == "المشاركة في المظاهرات اللاعنفية"
+    for key in ISM_FORMS:
+        for chosen in ("protest", "noncooperation", "intervention"):
+            assert _arabic_only(str(check_classification(key, chosen))), (key, chosen)
