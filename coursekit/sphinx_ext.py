@@ -185,6 +185,50 @@ def minify_html(text: str) -> str:
     return "".join(parts)
 
 
+_HEAD_SCRIPT = re.compile(r"<script\b([^>]*)>([\s\S]*?)</script>\s*")
+
+
+def scripts_after_content(text: str) -> str:
+    """Move the scripts in a page's ``<head>`` to the end of its body, in the same order.
+
+    In the head they hold up the first paint until each is fetched and run (on a slow phone
+    link, seconds); at the end of the body they run before the page's deferred scripts and
+    before DOMContentLoaded, which is all they wait for. The theme's light/dark script stays in
+    the head (it must run before anything is drawn), and so do deferred or module scripts.
+    """
+    head_end = text.find("</head>")
+    if head_end < 0 or "</body>" not in text:
+        return text
+    head, rest = text[:head_end], text[head_end:]
+    moved: list[str] = []
+
+    def take(m: re.Match[str]) -> str:
+        attrs, body = m.group(1), m.group(2)
+        if "data-cfasync" in attrs or "dataset.mode" in body or re.search(r"\b(defer|async)\b|type=\"module\"", attrs):
+            return m.group(0)
+        moved.append(m.group(0).strip())
+        return ""
+
+    head = _HEAD_SCRIPT.sub(take, head)
+    if not moved:
+        return text
+    block = "\n".join(moved) + "\n"
+    first_deferred = re.search(r"<script\b[^>]*\bdefer\b", rest)
+    at = first_deferred.start() if first_deferred else rest.rfind("</body>")
+    return head + rest[:at] + block + rest[at:]
+
+
+def non_blocking_styles(text: str) -> str:
+    """The print stylesheet only for print (it no longer holds up the first paint), and the
+    theme's ``@import`` of ``basic.css`` as a link of its own, fetched alongside the others."""
+    text = re.sub(r'(<link rel="stylesheet" type="text/css" href="[^"]*print\.css[^"]*")( />)',
+                  r'\1 media="print"\2', text)
+    if re.search(r'<link href="(?:\.\./)*_static/basic\.css"', text):
+        return text
+    return re.sub(r'<link href="((?:\.\./)*)_static/styles/theme\.css" rel="stylesheet" />',
+                  r'<link href="\1_static/basic.css" rel="stylesheet" />\n\g<0>', text, count=1)
+
+
 def _finish_output(app: Sphinx, exception: Exception | None) -> None:
     """After a successful HTML build: drop unused theme files, then write the offline zip."""
     if exception is not None or app.builder.format != "html":
@@ -198,10 +242,18 @@ def _finish_output(app: Sphinx, exception: Exception | None) -> None:
             target.unlink()
     for source_map in out.glob("_static/**/*.map"):
         source_map.unlink()
+    theme_css = out / "_static" / "styles" / "theme.css"
+    linked = (out / "_static" / "basic.css").is_file() and theme_css.is_file()
+    if linked and '@import "../basic.css";' in theme_css.read_text(encoding="utf-8"):
+        # the pages link basic.css themselves (non_blocking_styles), so no chained request
+        theme_css.write_text(theme_css.read_text(encoding="utf-8").replace('@import "../basic.css";', ""),
+                             encoding="utf-8")
     for page in out.rglob("*.html"):
         if "_static" not in page.relative_to(out).parts:
             text = page.read_text(encoding="utf-8")
-            small = minify_html(text)
+            small = minify_html(scripts_after_content(text))
+            if linked:
+                small = non_blocking_styles(small)
             if small != text:
                 page.write_text(small, encoding="utf-8")
     offline_zip(out)

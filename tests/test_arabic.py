@@ -526,6 +526,14 @@ def test_arabic_search_finds_words_with_prefixes_and_vowel_marks(browser, arabic
     v.context.close()
 
 
+def test_every_arabic_page_loads_cleanly_and_stays_local(browser, arabic_url: str, arabic_html: Path) -> None:
+    from conftest import browser_pages
+    from test_browser import load_problems
+
+    problems = load_problems(browser, arabic_url, browser_pages(arabic_html))
+    assert not problems, "\n".join(problems)
+
+
 @pytest.mark.needs_build
 def test_arabic_links_resolve_and_every_image_is_described_in_arabic(arabic_html: Path) -> None:
     from test_build import _html_pages, _parse, broken_internal_links, images_without_alt

@@ -46,15 +46,21 @@ def _pages(html: Path) -> list[str]:
     return site_pages(html)
 
 
-def test_every_page_loads_cleanly_and_stays_local(browser, site_url: str, built_html: Path) -> None:
+def load_problems(browser, url: str, pages: list[str]) -> list[str]:
+    """Console errors and requests to other hosts on each of ``pages`` under ``url``."""
     problems = []
-    for rel in _pages(built_html):
-        v = Visit(browser, f"{site_url}/{rel}")
+    for rel in pages:
+        v = Visit(browser, f"{url}/{rel}")
         if v.errors:
             problems.append(f"{rel}: console errors {v.errors[:3]}")
         if v.remote:
             problems.append(f"{rel}: requests to other hosts {v.remote[:3]}")
         v.close()
+    return problems
+
+
+def test_every_page_loads_cleanly_and_stays_local(browser, site_url: str, built_html: Path) -> None:
+    problems = load_problems(browser, site_url, _pages(built_html))
     assert not problems, "\n".join(problems)
 
 

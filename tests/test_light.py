@@ -143,3 +143,50 @@ def test_pages_look_the_same_with_the_untrimmed_theme_css(browser, site_url: str
             box = ImageChops.difference(a, b).getbbox() if a.size == b.size else (a.size, b.size)
             different.append(f"{rel} at {width}px, {mode}{' ' + action if action else ''}: differs at {box}")
     assert not different, "\n".join(different)
+
+
+# --- nothing holds up the first paint that need not ---------------------------------------
+
+PAGE = ('<html><head><script data-cfasync="false">document.documentElement.dataset.mode = "auto";</script>'
+        '<link href="../_static/styles/theme.css" rel="stylesheet" />'
+        '<link rel="stylesheet" type="text/css" href="../_static/print.css?v=1" />'
+        '<script src="../_static/documentation_options.js"></script>\n'
+        '<script>DOCUMENTATION_OPTIONS.pagename = "x";</script>\n'
+        '<script type="module" src="m.js"></script></head>'
+        '<body><p>text</p><script defer src="../_static/scripts/bootstrap.js"></script></body></html>')
+
+
+def test_head_scripts_move_after_the_content_in_order_before_the_deferred_ones() -> None:
+    from coursekit.sphinx_ext import scripts_after_content
+
+    out = scripts_after_content(PAGE)
+    head, body = out.split("</head>")
+    assert "dataset.mode" in head and 'type="module"' in head  # these stay
+    assert "documentation_options" not in head and "pagename" not in head
+    assert body.index("documentation_options.js") < body.index("pagename") < body.index("bootstrap.js")
+    assert body.index("<p>text</p>") < body.index("documentation_options.js")
+    assert scripts_after_content(out) == out
+
+
+def test_print_css_is_for_print_and_basic_css_is_linked_not_imported() -> None:
+    from coursekit.sphinx_ext import non_blocking_styles
+
+    out = non_blocking_styles(PAGE)
+    assert 'print.css?v=1" media="print" />' in out
+    assert out.index('href="../_static/basic.css"') < out.index('href="../_static/styles/theme.css"')
+    assert non_blocking_styles(out) == out
+
+
+def test_built_pages_block_on_no_script(built_html: Path) -> None:
+    """On every page only the theme's light/dark switch runs in the head; basic.css is linked."""
+    theme = (built_html / "_static" / "styles" / "theme.css").read_text(encoding="utf-8")
+    assert "@import" not in theme
+    for page in sorted(built_html.rglob("*.html")):
+        if "_static" in page.relative_to(built_html).parts:
+            continue
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        if 'http-equiv="refresh"' in head:
+            continue
+        scripts = re.findall(r"<script\b([^>]*)>", head)
+        assert all("data-cfasync" in a or "defer" in a for a in scripts), (page.name, scripts)
+        assert "basic.css" in head, page.name
