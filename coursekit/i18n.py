@@ -42,6 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The languages of the learner course: English (the source) and Arabic.
 SOURCE_LANGUAGE = "en"
 LANGUAGES = ("en", "ar")
+#: The Arabic font's files in ``_static/fonts`` (preloaded by Arabic pages).
+ARABIC_FONTS = ("noto-naskh-arabic-400.woff2", "noto-naskh-arabic-700.woff2")
 #: Languages written right to left.
 RTL_LANGUAGES = frozenset({"ar"})
 #: Where each edition is published, relative to the English site's root.
@@ -449,6 +451,12 @@ def _rtl_assets(app: Any, pagename: str, templatename: str,
     if isinstance(scripts, list):
         scripts[:] = [f for f in scripts
                       if not str(getattr(f, "filename", f)).split("?")[0].endswith(SEARCH_JS)]
+    # The Arabic font is fetched with the stylesheets, not after them: the text is drawn in it
+    # from the first paint instead of being redrawn (and shifted) when it arrives.
+    if app.config.language in RTL_LANGUAGES and "pathto" in context:
+        context["metatags"] = context.get("metatags", "") + "".join(
+            f'<link rel="preload" href="{context["pathto"](f"_static/fonts/{name}", 1)}" as="font" '
+            'type="font/woff2" crossorigin>\n' for name in ARABIC_FONTS)
 
 
 _HTML_TAG = re.compile(r'<html([^>]*?) lang="([a-z-]+)"')

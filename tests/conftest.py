@@ -88,6 +88,16 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, make: Call
         return result
 
 
+@pytest.fixture
+def one_firefox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Hold a lock shared by the session's workers while a test drives Firefox: two Firefox
+    instances starting at once on two busy cores can take longer than the driver waits."""
+    from filelock import FileLock
+
+    with FileLock(str(shared_root(tmp_path_factory) / "firefox.lock")):
+        yield
+
+
 @pytest.fixture(scope="session")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The learner edition, built once per test session into a temporary folder."""

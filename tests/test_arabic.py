@@ -619,6 +619,7 @@ def test_nothing_is_clipped_on_arabic_pages(browser, arabic_url: str, arabic_htm
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:60])
 
 
+@pytest.mark.usefixtures("one_firefox")
 def test_arabic_pages_in_firefox(a11y_tools: Path, arabic_url: str) -> None:
     """Debian's firefox-esr at 390 and 1280 px: the toggles work, the drawer opens from the right;
     screenshots of the page and the open drawer are kept (ARABIC_SCREENSHOTS)."""

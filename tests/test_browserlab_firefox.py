@@ -51,6 +51,7 @@ def browserlab_tools() -> Path:
     return LAB
 
 
+@pytest.mark.usefixtures("one_firefox")
 def test_the_lab_works_in_firefox(browserlab_tools: Path, site_url: str,
                                   media: dict[str, Path], tmp_path: Path) -> None:  # noqa: F811
     for fmt, ext in (("jpeg", "jpg"), ("png", "png"), ("webp", "webp")):

@@ -131,6 +131,7 @@ def test_toggle_check_catches_the_themes_hidden_duplicate(browser, site_url: str
     context.close()
 
 
+@pytest.mark.usefixtures("one_firefox")
 def test_sidebar_toggles_work_in_firefox(a11y_tools: Path, site_url: str) -> None:
     """The same walk in Debian's firefox-esr (WebDriver BiDi through Puppeteer)."""
     firefox = Path("/usr/bin/firefox-esr")

@@ -14,7 +14,7 @@ import puppeteer from "puppeteer-core";
 
 const [url, work] = process.argv.slice(2);
 const firefox = process.env.FIREFOX || "/usr/bin/firefox-esr";
-const browser = await puppeteer.launch({ browser: "firefox", executablePath: firefox, headless: true,
+const browser = await puppeteer.launch({ browser: "firefox", executablePath: firefox, headless: true, timeout: 120000,
   extraPrefsFirefox: { "network.proxy.type": 0, "browser.safebrowsing.malware.enabled": false,
     "browser.safebrowsing.phishing.enabled": false, "app.update.enabled": false } });
 const results = { errors: [], remote: [], texts: {} };

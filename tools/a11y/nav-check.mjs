@@ -23,7 +23,7 @@ const executablePath = name === "firefox" ? (process.env.FIREFOX || "/usr/bin/fi
 let browser;
 try {
   browser = await puppeteer.launch({
-    browser: name, executablePath, headless: true,
+    browser: name, executablePath, headless: true, timeout: 120000,
     args: name === "chrome" ? ["--no-sandbox", "--disable-gpu"] : [],
   });
 } catch (err) {

@@ -16,7 +16,7 @@ const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
 let browser;
 try {
   browser = await puppeteer.launch({
-    executablePath, headless: true,
+    executablePath, headless: true, timeout: 120000,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
