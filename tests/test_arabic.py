@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from babel.messages.pofile import read_po
 from conftest import JB, ROOT, Build, serve, shared_build, site_pages
 
 from coursekit import i18n, quiz, search_ar
@@ -34,9 +33,7 @@ def page_catalogues() -> list[Path]:
     return sorted(p for p in LOCALES.rglob("*.po") if p.name != "sphinx.po")
 
 
-def entries(po: Path) -> list[tuple[str, str]]:
-    with po.open("rb") as fh:
-        return [(m.id, m.string) for m in read_po(fh) if m.id]
+entries = checks.entries
 
 
 # --- Search normalisation and stemming (Python and the browser's JS) ----------------------
@@ -647,12 +644,15 @@ AR_BANKS = sorted(p.stem for p in (ROOT / "coursekit" / "quizzes" / "ar").glob("
 def test_arabic_bank_translates_the_current_english_bank(name: str) -> None:
     assert quiz.translation_problems(name, "ar") == []
     bank = quiz.load_quiz(name, language="ar")
+    english = quiz.load_quiz(name, language="en")
     assert bank.language == "ar" and re.search("[\u0600-\u06ff]", bank.title)
     for q in bank.questions.values():
         assert re.search("[\u0600-\u06ff]", q.prompt), f"{name}/{q.qid}: prompt not in Arabic"
-        for c in q.choices:
+        assert not facts_missing(english.questions[q.qid].prompt, q.prompt), f"{name}/{q.qid}: prompt"
+        for c, e in zip(q.choices, english.questions[q.qid].choices, strict=True):
             assert re.search("[\u0600-\u06ff]", c.text + c.feedback), f"{name}/{q.qid}: choice not in Arabic"
-            assert not facts_missing(c.text + " " + c.feedback, c.text + " " + c.feedback)
+            # every number of the English choice and its feedback is in the Arabic one
+            assert not facts_missing(e.text + " " + e.feedback, c.text + " " + c.feedback), f"{name}/{q.qid}"
 
 
 def _bank_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit) -> str:
