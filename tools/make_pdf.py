@@ -108,6 +108,12 @@ def running_header_css(name: str | None, title: str, rtl: bool = False) -> str:
             f"font: 8.5pt system-ui, sans-serif; color: #333; max-width: 60%; text-align: {align}; }} }} }}")
 
 
+def page_language(page: Any) -> str:
+    """The open page's language (``<html lang>``), if WORDS has it; English otherwise."""
+    language = str(page.evaluate("document.documentElement.lang || 'en'"))[:2]
+    return language if language in WORDS else "en"
+
+
 def language_css(language: str) -> str:
     """The course name and page-number line in ``language`` (the print stylesheet's are English);
     right to left, the course name moves to the top right (the chapter title takes the left)."""
@@ -234,8 +240,7 @@ def prepare_page(page: Any, url: str, refs_url: str | None) -> dict[str, Any]:
     page.add_style_tag(content=_print_css())
     page.add_script_tag(path=str(TOOLS / "print_prepare.js"))
     info: dict[str, Any] = page.evaluate(_PREPARE_ONE, {"refsUrl": refs_url})
-    language = page.evaluate("document.documentElement.lang || 'en'")[:2]
-    language = language if language in WORDS else "en"
+    language = page_language(page)
     page.add_style_tag(content=language_css(language)
                        + running_header_css(None, info["title"], rtl=language == "ar"))
     return info
@@ -359,8 +364,8 @@ def whole_course(page: Any, base: str, toc: Path, edition: str) -> bytes:
     page.goto(f"{base}/{root}.html", wait_until="load")
     page.add_style_tag(content=_print_css())
     page.add_script_tag(path=str(TOOLS / "print_prepare.js"))
-    language = page.evaluate("document.documentElement.lang || 'en'")[:2]
-    words = WORDS[language if language in WORDS else "en"]
+    language = page_language(page)
+    words = WORDS[language]
     rtl = language == "ar"
     if edition == WORDS["en"]["edition"]:
         edition = words["edition"]
@@ -368,7 +373,7 @@ def whole_course(page: Any, base: str, toc: Path, edition: str) -> bytes:
         "entries": entries, "refsUrl": f"{base}/appendices/references.html", "course": words["course"],
         "edition": edition, "lead": words["lead"], "contents": words["contents"],
         "parts": [{"caption": p.caption, "files": p.files} for p in parts]})
-    css = [language_css(language if language in WORDS else "en")]
+    css = [language_css(language)]
     css += [running_header_css(f"c{i}", t, rtl=rtl) for i, t in enumerate(titles)]
     css.append("@media print { .print-title-page { page: front; } @page front { @top-left { content: none; } "
                "@top-right { content: none; } @bottom-center { content: none; } } }")
