@@ -167,3 +167,34 @@ def test_every_chapter_has_a_picture_that_teaches(built_html: Path) -> None:
         if not [i for i in imgs if len((i.get("alt") or "").split()) >= 6]:
             bare.append(p.rel)
     assert not bare, f"chapters without a figure or diagram (with alt text of six words or more): {bare}"
+
+
+def test_plugin_lookups_are_scanned_once_and_runtime_plugins_still_come_first(monkeypatch) -> None:
+    """The build asks pybtex for the same plugins once per citation; the entry-point scan is
+    cached (a third of the build's time), while runtime registrations keep their priority."""
+    import pybtex.plugin as plugin
+
+    from coursekit.sphinx_ext import cache_plugin_lookups
+
+    calls: list[dict] = []
+
+    def counting(**selection):
+        calls.append(selection)
+        from importlib.metadata import entry_points
+        return entry_points(**selection)
+
+    monkeypatch.setattr(plugin, "entry_points", counting)
+    cache_plugin_lookups()
+    assert plugin.entry_points is not counting
+    first = plugin.find_plugin("pybtex.backends", "plaintext")
+    for _ in range(50):
+        assert plugin.find_plugin("pybtex.backends", "plaintext") is first
+    assert len(calls) == 1 and first.__name__ == "Backend"
+    cache_plugin_lookups()  # idempotent: not wrapped twice
+    assert plugin.find_plugin("pybtex.backends", "plaintext") is first and len(calls) == 1
+
+    class Mine(plugin.Plugin):
+        pass
+
+    monkeypatch.setitem(plugin._RUNTIME_PLUGINS, "pybtex.backends", {"plaintext": Mine})
+    assert plugin.find_plugin("pybtex.backends", "plaintext") is Mine
