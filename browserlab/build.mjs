@@ -25,7 +25,8 @@ const wrap = (name, file) =>
   `/* ${name} ${version(name)} (npm), MIT licence: see licenses/${name}-LICENSE.txt */\n` +
   `(function (define, exports, module) {\n${readFileSync(nm(file), "utf8")}\n}).call(window);\n`;
 
-const sources = ["icc.js", "custody.js", "hash.js", "scrub.js", "meta.js", "ui.js"];
+// i18n.js first: it defines BL.t, through which every text the reader sees goes.
+const sources = ["i18n.js", "icc.js", "custody.js", "hash.js", "scrub.js", "meta.js", "ui.js"];
 const own = sources.map((f) => `(function () {\n${readFileSync(join(here, "src", f), "utf8")}\n})();`)
   .join("\n");
 const small = await minify(own, { ecma: 2017, compress: true, mangle: true,

@@ -65,13 +65,16 @@ BL.formatTime = function (date) {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 };
 
+/** One problem found. `message` is for the reader, in the page's language (BL.t); no code
+ * compares it: the line numbers and paths are what code reads. */
 function problem(message, line, path) {
   return { message: message, line: line === undefined ? null : line, path: path || null };
 }
 
+/** A problem as the reader sees it (its message is already in the page's language). */
 BL.problemText = function (p) {
-  if (p.line !== null) return "line " + p.line + ": " + p.message;
-  if (p.path !== null) return "file " + pyRepr(p.path) + ": " + p.message;
+  if (p.line !== null) return BL.t("line {line}: {message}", { line: p.line, message: p.message });
+  if (p.path !== null) return BL.t("file {path}: {message}", { path: pyRepr(p.path), message: p.message });
   return p.message;
 };
 
@@ -95,35 +98,35 @@ function checkFields(entry, lineno) {
   var problems = [];
   var kind = entry.kind;
   if (kind !== "init" && kind !== "file") {
-    return [problem("unknown kind " + pyRepr(kind === undefined ? null : kind) +
-      " (expected 'init' or 'file')", lineno)];
+    return [problem(BL.t("unknown kind {kind} (expected 'init' or 'file')",
+      { kind: pyRepr(kind === undefined ? null : kind) }), lineno)];
   }
   var expected = kind === "init" ? INIT_FIELDS : FILE_FIELDS;
   var have = Object.keys(entry);
   var missing = expected.filter(function (f) { return have.indexOf(f) < 0; }).sort();
   var extra = have.filter(function (f) { return expected.indexOf(f) < 0; }).sort();
-  if (missing.length) problems.push(problem("fields missing: " + missing.join(", "), lineno));
-  if (extra.length) problems.push(problem("unexpected fields: " + extra.join(", "), lineno));
+  if (missing.length) problems.push(problem(BL.t("fields missing: {fields}", { fields: missing.join(", ") }), lineno));
+  if (extra.length) problems.push(problem(BL.t("unexpected fields: {fields}", { fields: extra.join(", ") }), lineno));
   ["time", "actor", "action", "note", "prev_hash", "entry_hash"].forEach(function (name) {
     if (name in entry && !isText(entry[name])) {
-      problems.push(problem("field '" + name + "' should be text", lineno));
+      problems.push(problem(BL.t("field '{name}' should be text", { name: name }), lineno));
     }
   });
   ["prev_hash", "entry_hash", "sha256"].forEach(function (name) {
     var v = entry[name];
-    if (isText(v) && !isHash(v)) problems.push(problem("field '" + name + "' is not a SHA-256 hash", lineno));
+    if (isText(v) && !isHash(v)) problems.push(problem(BL.t("field '{name}' is not a SHA-256 hash", { name: name }), lineno));
   });
   ["seq", "size"].forEach(function (name) {
     if (name in entry && !isWhole(entry[name])) {
-      problems.push(problem("field '" + name + "' should be a whole number", lineno));
+      problems.push(problem(BL.t("field '{name}' should be a whole number", { name: name }), lineno));
     }
   });
   if (kind === "file" && "path" in entry && !isText(entry.path)) {
-    problems.push(problem("field 'path' should be text", lineno));
+    problems.push(problem(BL.t("field '{name}' should be text", { name: "path" }), lineno));
   }
   if (isText(entry.time) && !validTime(entry.time)) {
-    problems.push(problem("time " + pyRepr(entry.time) + " is not UTC ISO 8601 " +
-      "(like 2024-10-15T09:30:00Z)", lineno));
+    problems.push(problem(BL.t("time {time} is not UTC ISO 8601 (like 2024-10-15T09:30:00Z)",
+      { time: pyRepr(entry.time) }), lineno));
   }
   return problems;
 }
@@ -147,25 +150,21 @@ function nestingDepth(text) {
 function parseLine(raw, lineno, problems) {
   function bad(message) { problems.push(problem(message, lineno)); return null; }
   if (raw.length >= 3 && raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) {
-    return bad("starts with a byte-order mark (BOM), which the tool never writes: the file was " +
-      "saved by a text editor");
+    return bad(BL.t("starts with a byte-order mark (BOM), which the tool never writes: the file was saved by a text editor"));
   }
   if (raw.length && raw[raw.length - 1] === 0x0d) {
-    return bad("ends with a Windows line end (CR LF); the tool writes LF only, so the file was " +
-      "converted or edited");
+    return bad(BL.t("ends with a Windows line end (CR LF); the tool writes LF only, so the file was converted or edited"));
   }
   if (raw.length > MAX_LINE_BYTES) {
-    return bad("is " + raw.length + " bytes long; the tool's entries are far shorter, so this is " +
-      "not an entry it wrote");
+    return bad(BL.t("is {n} bytes long; the tool's entries are far shorter, so this is not an entry it wrote", { n: raw.length }));
   }
   for (var i = 0; i < raw.length; i++) {
     if (raw[i] > 0x7f) {
-      return bad("contains bytes that are not plain ASCII; the tool writes only ASCII, so the " +
-        "line was altered");
+      return bad(BL.t("contains bytes that are not plain ASCII; the tool writes only ASCII, so the line was altered"));
     }
   }
   var text = new TextDecoder("ascii").decode(raw);
-  if (!text.replace(/[\s\x1c-\x1f]/g, "")) return bad("is blank: a line was removed or a line break added");
+  if (!text.replace(/[\s\x1c-\x1f]/g, "")) return bad(BL.t("is blank: a line was removed or a line break added"));
   var bare = withoutStrings(text);
   var entry;
   try {
@@ -173,31 +172,28 @@ function parseLine(raw, lineno, problems) {
   } catch (err) {
     var constant = /(^|[\[:,\s])-?(NaN|Infinity)(?=[\s,\]}]|$)/.exec(bare);
     if (constant) {
-      return bad("holds a value JSON does not allow (" + constant[2] + " is not a JSON number); " +
-        "the tool never writes NaN or Infinity");
+      return bad(BL.t("holds a value JSON does not allow ({value} is not a JSON number); the tool never writes NaN or Infinity", { value: constant[2] }));
     }
     if (nestingDepth(bare) > 990) {
-      return bad("is nested too deeply to be an entry (lists or objects inside each other " +
-        "thousands of times)");
+      return bad(BL.t("is nested too deeply to be an entry (lists or objects inside each other thousands of times)"));
     }
-    return bad("is not valid JSON (" + String(err && err.message || err).split("\n")[0] + ")");
+    return bad(BL.t("is not valid JSON ({reason})", { reason: String(err && err.message || err).split("\n")[0] }));
   }
-  if (/\d{4301,}/.test(bare)) return bad("holds a number with thousands of digits, which no entry has");
+  if (/\d{4301,}/.test(bare)) return bad(BL.t("holds a number with thousands of digits, which no entry has"));
   if (nestingDepth(bare) > 990) {
-    return bad("is nested too deeply to be an entry (lists or objects inside each other " +
-      "thousands of times)");
+    return bad(BL.t("is nested too deeply to be an entry (lists or objects inside each other thousands of times)"));
   }
-  if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return bad("is JSON but not an object");
+  if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return bad(BL.t("is JSON but not an object"));
   var keys = Object.keys(entry);
   for (var k = 0; k < keys.length; k++) {
     var v = entry[keys[k]];
     if (v !== null && typeof v === "object") {
-      return bad("holds nested lists or objects; an entry has only plain text and number fields");
+      return bad(BL.t("holds nested lists or objects; an entry has only plain text and number fields"));
     }
   }
   for (k = 0; k < keys.length; k++) {
     if (typeof entry[keys[k]] === "number" && !isFinite(entry[keys[k]])) {
-      return bad("holds a number too large to represent (it reads as infinity)");
+      return bad(BL.t("holds a number too large to represent (it reads as infinity)"));
     }
   }
   return entry;
@@ -210,8 +206,7 @@ function parseLine(raw, lineno, problems) {
 BL.parseLog = async function (bytes) {
   var problems = [], entries = [];
   if (!bytes.length) {
-    return { entries: [], problems: [problem("the log is empty; even a new log has the first " +
-      "line that 'log init' writes, so the log was truncated or replaced")] };
+    return { entries: [], problems: [problem(BL.t("the log is empty; even a new log has the first line that 'log init' writes, so the log was truncated or replaced"))] };
   }
   var lines = [], start = 0;
   for (var i = 0; i < bytes.length; i++) {
@@ -219,8 +214,7 @@ BL.parseLog = async function (bytes) {
   }
   if (start < bytes.length) {
     lines.push(bytes.subarray(start));
-    problems.push(problem("does not end with a line break: the last write was cut short or the " +
-      "file was edited", lines.length));
+    problems.push(problem(BL.t("does not end with a line break: the last write was cut short or the file was edited"), lines.length));
   }
   var prevStored = BL.GENESIS;
   for (var n = 0; n < lines.length; n++) {
@@ -230,31 +224,27 @@ BL.parseLog = async function (bytes) {
     var shape = checkFields(entry, lineno);
     problems.push.apply(problems, shape);
     if (BL.canonicalJson(entry) !== new TextDecoder("ascii").decode(raw)) {
-      problems.push(problem("is not in the exact form the tool writes (spacing, key order or " +
-        "escapes differ), so it was edited", lineno));
+      problems.push(problem(BL.t("is not in the exact form the tool writes (spacing, key order or escapes differ), so it was edited"), lineno));
     }
     if (!shape.length) {
       if ((await BL.computeEntryHash(entry)) !== entry.entry_hash) {
-        problems.push(problem("its content does not match its own entry_hash: the entry was " +
-          "changed after it was written", lineno));
+        problems.push(problem(BL.t("its content does not match its own entry_hash: the entry was changed after it was written"), lineno));
       }
       if (entry.seq !== lineno) {
-        problems.push(problem("has sequence number " + entry.seq + " but is line " + lineno +
-          ": entries were deleted, inserted or reordered", lineno));
+        problems.push(problem(BL.t("has sequence number {seq} but is line {line}: entries were deleted, inserted or reordered",
+          { seq: entry.seq, line: lineno }), lineno));
       }
       if (lineno === 1 && entry.kind !== "init") {
-        problems.push(problem("the first line is not the 'init' entry: the start of the log is " +
-          "missing", lineno));
+        problems.push(problem(BL.t("the first line is not the 'init' entry: the start of the log is missing"), lineno));
       }
       if (lineno > 1 && entry.kind === "init") {
-        problems.push(problem("an 'init' entry in the middle of the log: another log was " +
-          "spliced in", lineno));
+        problems.push(problem(BL.t("an 'init' entry in the middle of the log: another log was spliced in"), lineno));
       }
       if (prevStored !== null && entry.prev_hash !== prevStored) {
         problems.push(problem(lineno === 1
-          ? "prev_hash is not the genesis value: earlier entries were removed"
-          : "prev_hash does not match the entry_hash of line " + (lineno - 1) + ": an entry " +
-            "was deleted, inserted or reordered here, or the line before was rewritten", lineno));
+          ? BL.t("prev_hash is not the genesis value: earlier entries were removed")
+          : BL.t("prev_hash does not match the entry_hash of line {line}: an entry was deleted, inserted or reordered here, or the line before was rewritten",
+            { line: lineno - 1 }), lineno));
       }
       entries.push([lineno, entry]);
     }
@@ -270,8 +260,8 @@ BL.historyWarnings = function (parsed) {
     var lineno = pair[0], e = pair[1];
     if (isText(e.time)) {
       if (prevTime !== null && e.time < prevTime[1]) {
-        warnings.push(problem("its time " + e.time + " is earlier than line " + prevTime[0] +
-          "'s " + prevTime[1] + ": the clock was wrong, or the entry was back-dated", lineno));
+        warnings.push(problem(BL.t("its time {time} is earlier than line {line}'s {earlier}: the clock was wrong, or the entry was back-dated",
+          { time: e.time, line: prevTime[0], earlier: prevTime[1] }), lineno));
       }
       prevTime = [lineno, e.time];
     }
@@ -279,9 +269,8 @@ BL.historyWarnings = function (parsed) {
     var before = Object.prototype.hasOwnProperty.call(seen, e.path) ? seen[e.path] : null;
     if (before && before[1] !== e.sha256 &&
         !EXPLAINING_ACTION.test(String(e.action) + " " + String(e.note))) {
-      warnings.push(problem(pyRepr(e.path) + " has a different hash than on line " + before[0] +
-        ", but the action " + pyRepr(e.action) + " does not say it was changed: another file " +
-        "may have been put in its place", lineno));
+      warnings.push(problem(BL.t("{path} has a different hash than on line {line}, but the action {action} does not say it was changed: another file may have been put in its place",
+        { path: pyRepr(e.path), line: before[0], action: pyRepr(e.action) }), lineno));
     }
     seen[e.path] = [lineno, e.sha256];
   });

@@ -11,8 +11,7 @@ var BL = (window.BrowserLab = window.BrowserLab || {});
 BL.HASH_CHUNK = 4 * 1024 * 1024;
 
 function readError() {
-  return new Error("the file could not be read (it may have been moved, deleted or changed " +
-    "while it was being read)");
+  return new Error(BL.t("the file could not be read (it may have been moved, deleted or changed while it was being read)"));
 }
 
 /**
@@ -79,8 +78,12 @@ BL.sha256sumLine = function (digest) {
 
 /** Bytes as a short size for people: 2.1 GB, 530 KB. */
 BL.humanSize = function (n) {
-  if (n < 1000) return n + " bytes";
-  var units = ["KB", "MB", "GB", "TB"], value = n, i = -1;
-  do { value /= 1000; i++; } while (value >= 1000 && i < units.length - 1);
-  return value.toFixed(value < 10 ? 1 : 0) + " " + units[i];
+  if (n < 1000) return BL.t("{n} bytes", { n: n });
+  var value = n, i = -1;
+  do { value /= 1000; i++; } while (value >= 1000 && i < 3);
+  var size = value.toFixed(value < 10 ? 1 : 0);
+  if (i === 0) return BL.t("{size} KB", { size: size });
+  if (i === 1) return BL.t("{size} MB", { size: size });
+  if (i === 2) return BL.t("{size} GB", { size: size });
+  return BL.t("{size} TB", { size: size });
 };

@@ -35,7 +35,7 @@ function decodeText(blob) {
       return texts.join(" / ");
     }
   } catch (err) {
-    return "<unreadable text>";
+    return BL.t("<unreadable text>");
   }
   return null;
 }
@@ -53,6 +53,17 @@ function tagTable(p) {
   }
   return table;
 }
+
+/** The displayed name of a colour-profile item (the item's own name stays English: it is
+ * sorted into a category by that name, as the CLI does). */
+BL.iccNameLabel = function (name) {
+  var labels = { description: BL.t("description"), copyright: BL.t("copyright"),
+    "device maker": BL.t("device maker"), "device model": BL.t("device model"),
+    "profile creator": BL.t("profile creator"), "device manufacturer": BL.t("device manufacturer"),
+    "profile date": BL.t("profile date") };
+  return has(labels, name) ? labels[name] : null;
+};
+function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
 
 /** [[tag name, text]] for every free-text tag of a profile. */
 BL.iccDescribe = function (p) {
@@ -157,7 +168,7 @@ function replaceTexts(p, texts, drop) {
 BL.cleanProfile = async function (p, changes) {
   var table = tagTable(p);
   if (!table.length) {
-    changes.push("the colour profile could not be read, so it was kept as it was");
+    changes.push(BL.t("the colour profile could not be read, so it was kept as it was"));
     return p;
   }
   var texts = {};
@@ -165,12 +176,16 @@ BL.cleanProfile = async function (p, changes) {
     if (Object.prototype.hasOwnProperty.call(TEXT_TAGS, t[0])) texts[t[0]] = decodeText(p.subarray(t[1], t[1] + t[2]));
   });
   var wanted = { desc: BL.NEUTRAL_DESCRIPTION, cprt: "" }, found = [];
-  ["dmnd", "dmdd"].forEach(function (s) { if (s in texts) found.push("colour profile " + TEXT_TAGS[s] + " text removed"); });
+  var removedText = { dmnd: BL.t("colour profile device maker text removed"),
+    dmdd: BL.t("colour profile device model text removed") };
+  var clearedText = { desc: BL.t("colour profile description text cleared"),
+    cprt: BL.t("colour profile copyright text cleared") };
+  ["dmnd", "dmdd"].forEach(function (s) { if (s in texts) found.push(removedText[s]); });
   ["desc", "cprt"].forEach(function (s) {
-    if (s in texts && texts[s] !== wanted[s]) found.push("colour profile " + TEXT_TAGS[s] + " text cleared");
+    if (s in texts && texts[s] !== wanted[s]) found.push(clearedText[s]);
   });
-  var header = BL.iccHeaderItems(p).map(function (x) { return x[0]; });
-  if (header.length) found.push("colour profile header cleared (" + header.join(", ") + ")");
+  var header = BL.iccHeaderItems(p).map(function (x) { return BL.iccNameLabel(x[0]) || x[0]; });
+  if (header.length) found.push(BL.t("colour profile header cleared ({fields})", { fields: header.join(", ") }));
   if (!found.length) return p;
   Array.prototype.push.apply(changes, found);
   var replace = {};

@@ -18,6 +18,18 @@ BL.COMMENTS = "Comments and descriptions";
 BL.OTHER = "Other";
 BL.CATEGORIES = [BL.LOCATION, BL.DEVICE, BL.PEOPLE, BL.TIME, BL.COMMENTS, BL.OTHER];
 
+/** A category as the reader sees it (the values above stay English: code compares them). */
+BL.categoryLabel = function (category) {
+  var labels = {};
+  labels[BL.LOCATION] = BL.t("Location (GPS)");
+  labels[BL.DEVICE] = BL.t("Device");
+  labels[BL.PEOPLE] = BL.t("People");
+  labels[BL.TIME] = BL.t("Time");
+  labels[BL.COMMENTS] = BL.t("Comments and descriptions");
+  labels[BL.OTHER] = BL.t("Other");
+  return Object.prototype.hasOwnProperty.call(labels, category) ? labels[category] : category;
+};
+
 function set(words) { var s = {}; words.split(" ").forEach(function (w) { s[w] = true; }); return s; }
 var LOCATION_NAMES = set("City State Country CountryCode Location Sublocation Sub-location " +
   "Province-State Country-PrimaryLocationName Country-PrimaryLocationCode WorldRegion " +
@@ -85,7 +97,7 @@ function valueText(name, v) {
     }
     if (name === "ExifVersion" || name === "FlashpixVersion") return latin1(b);
     if (b.length === 1) return String(b[0]);
-    return "<" + b.length + " bytes of data>";
+    return BL.t("<{n} bytes of data>", { n: b.length });
   }
   if (Array.isArray(v)) return v.map(function (x) { return valueText(name, x); }).join(", ");
   if (v instanceof Date) return v.toISOString();
@@ -119,7 +131,7 @@ async function readExif(tiff, group, out) {
   try {
     parsed = await window.exifr.parse(tiff, EXIFR_OPTIONS);
   } catch (err) {
-    out.notes.push("an EXIF block (" + group + ") is damaged and could not be read in full");
+    out.notes.push(BL.t("an EXIF block ({group}) is damaged and could not be read in full", { group: group }));
     return;
   }
   if (!parsed) return;
@@ -154,7 +166,7 @@ async function readExif(tiff, group, out) {
 function readXmp(text, group, out) {
   var doc = new DOMParser().parseFromString(text.replace(/^[^<]*/, "").replace(/\0+$/, ""), "application/xml");
   if (doc.getElementsByTagName("parsererror").length) {
-    out.items.push(item(group, "XMP packet", "present, but not well-formed XML (" + text.length + " characters)", BL.COMMENTS));
+    out.items.push(item(group, "XMP packet", BL.t("present, but not well-formed XML ({n} characters)", { n: text.length }), BL.COMMENTS));
     return;
   }
   var RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#", found = {}, lat = null, lon = null;
@@ -213,10 +225,10 @@ async function readIptc(segment, out) {
       out.items.push(item("IPTC", name, valueText(name, data[name])));
     });
   } catch (err) {
-    out.notes.push("an IPTC block is damaged and could not be read");
+    out.notes.push(BL.t("an IPTC block is damaged and could not be read"));
   }
   if (!out.items.some(function (x) { return x.group === "IPTC"; })) {
-    out.items.push(item("IPTC", "IPTC/Photoshop block", segment.length + " bytes (captions, names or places may be inside)", BL.COMMENTS));
+    out.items.push(item("IPTC", "IPTC/Photoshop block", BL.t("{n} bytes (captions, names or places may be inside)", { n: segment.length }), BL.COMMENTS));
   }
 }
 
@@ -231,7 +243,7 @@ async function readJpeg(b, out) {
     } else if (s.marker === 0xe1 && latin1(p.subarray(0, 29)) === "http://ns.adobe.com/xap/1.0/\0") {
       readXmp(new TextDecoder().decode(p.subarray(29)), "XMP", out);
     } else if (s.marker === 0xe1 && latin1(p.subarray(0, 35)) === "http://ns.adobe.com/xmp/extension/\0") {
-      out.items.push(item("XMP", "extended XMP", (p.length - 75) + " more bytes of XMP", BL.COMMENTS));
+      out.items.push(item("XMP", "extended XMP", BL.t("{n} more bytes of XMP", { n: p.length - 75 }), BL.COMMENTS));
     } else if (s.marker === 0xe2 && latin1(p.subarray(0, 12)) === "ICC_PROFILE\0") {
       icc.push([p[12], p.subarray(14)]);
     } else if (s.marker === 0xed) {
@@ -241,7 +253,7 @@ async function readJpeg(b, out) {
     } else if (s.marker >= 0xc0 && s.marker <= 0xcf && s.marker !== 0xc4 && s.marker !== 0xc8 && s.marker !== 0xcc) {
       out.height = u16be(p, 1); out.width = u16be(p, 3);
     } else if (s.marker >= 0xe3 && s.marker <= 0xef && s.marker !== 0xee) {
-      out.items.push(item("JPEG APP" + (s.marker - 0xe0), "application data", p.length + " bytes (camera or program data; may hold a serial number or a preview)"));
+      out.items.push(item("JPEG APP" + (s.marker - 0xe0), "application data", BL.t("{n} bytes (camera or program data; may hold a serial number or a preview)", { n: p.length })));
     }
   }
   if (icc.length) {
@@ -252,7 +264,7 @@ async function readJpeg(b, out) {
     for (k = 0; k < icc.length; k++) { profile.set(icc[k][1], pos); pos += icc[k][1].length; }
     readIcc(profile, out);
   }
-  if (layout.trailing) out.notes.push(layout.trailing + " bytes follow the end of the picture (they can hold another image)");
+  if (layout.trailing) out.notes.push(BL.t("{n} bytes follow the end of the picture (they can hold another image)", { n: layout.trailing }));
 }
 
 async function readPng(b, out) {
@@ -271,10 +283,10 @@ async function readPng(b, out) {
           r = r.subarray(r.indexOf(0) + 1); r = r.subarray(r.indexOf(0) + 1);
           text = new TextDecoder().decode(flag === 1 ? await BL.inflate(r) : r);
         }
-      } catch (err) { text = "<unreadable compressed text>"; }
+      } catch (err) { text = BL.t("<unreadable compressed text>"); }
       if (key === "XML:com.adobe.xmp") readXmp(text, "XMP", out);
       else if (key === "Raw profile type exif" || key === "Raw profile type APP1") {
-        out.items.push(item("PNG text", key, "an EXIF block stored as text (" + text.length + " characters)", BL.COMMENTS));
+        out.items.push(item("PNG text", key, BL.t("an EXIF block stored as text ({n} characters)", { n: text.length }), BL.COMMENTS));
       } else {
         var cat = BL.categoryOf(key);
         out.items.push(item("PNG text", key, text, cat === BL.OTHER ? BL.COMMENTS : cat));
@@ -283,12 +295,12 @@ async function readPng(b, out) {
       var pad = function (n) { return (n < 10 ? "0" : "") + n; };
       out.items.push(item("PNG", "tIME", u16be(d, 0) + "-" + pad(d[2]) + "-" + pad(d[3]) + " " + pad(d[4]) + ":" + pad(d[5]) + ":" + pad(d[6]), BL.TIME));
     } else if (c.type === "iCCP") {
-      try { readIcc(await BL.inflate(d.subarray(d.indexOf(0) + 2)), out); } catch (err) { out.notes.push("the colour profile could not be read"); }
+      try { readIcc(await BL.inflate(d.subarray(d.indexOf(0) + 2)), out); } catch (err) { out.notes.push(BL.t("the colour profile could not be read")); }
     } else if (BL.PNG_KEEP.indexOf(c.type) < 0) {
-      out.items.push(item("PNG chunk", c.type, d.length + " bytes of private or unknown data"));
+      out.items.push(item("PNG chunk", c.type, BL.t("{n} bytes of private or unknown data", { n: d.length })));
     }
   }
-  if (parsed.trailing) out.notes.push(parsed.trailing + " bytes follow the end of the picture");
+  if (parsed.trailing) out.notes.push(BL.t("{n} bytes follow the end of the picture", { n: parsed.trailing }));
 }
 
 async function readWebp(b, out) {
@@ -308,7 +320,7 @@ async function readWebp(b, out) {
     } else if (c.fourcc === "ICCP") {
       readIcc(d, out);
     } else if (["VP8 ", "VP8L", "ALPH", "ANIM", "ANMF", "VP8X"].indexOf(c.fourcc) < 0) {
-      out.items.push(item("WebP chunk", c.fourcc.trim(), d.length + " bytes of private or unknown data"));
+      out.items.push(item("WebP chunk", c.fourcc.trim(), BL.t("{n} bytes of private or unknown data", { n: d.length })));
     }
   }
 }
@@ -326,7 +338,7 @@ BL.readMetadata = async function (b) {
   else if (format === "HEIF") {
     var parsed = null;
     try { parsed = await window.exifr.parse(b, EXIFR_OPTIONS); } catch (err) { parsed = null; }
-    if (!parsed) throw new BL.ScrubError("it is a HEIC/HEIF photo whose metadata this page could not read");
+    if (!parsed) throw new BL.ScrubError(BL.t("it is a HEIC/HEIF photo whose metadata this page could not read"));
     out.format = "HEIC/HEIF";
     ["ifd0", "exif", "gps"].forEach(function (block) {
       Object.keys(parsed[block] || {}).forEach(function (name) {
@@ -340,13 +352,15 @@ BL.readMetadata = async function (b) {
       if (lat !== null && lon !== null) out.positions.push({ group: "GPS", latitude: lat, longitude: lon });
     }
   } else {
-    throw new BL.ScrubError("it is not a JPEG, PNG, WebP or HEIC picture (whatever its name says)");
+    throw new BL.ScrubError(BL.t("it is not a JPEG, PNG, WebP or HEIC picture (whatever its name says)"));
   }
   return out;
 };
 
 /** A position as the CLI prints it: 10.500000° N, 30.250000° W. */
 BL.positionText = function (p) {
-  return Math.abs(p.latitude).toFixed(6) + "° " + (p.latitude >= 0 ? "N" : "S") + ", " +
-    Math.abs(p.longitude).toFixed(6) + "° " + (p.longitude >= 0 ? "E" : "W");
+  var lat = Math.abs(p.latitude).toFixed(6), lon = Math.abs(p.longitude).toFixed(6);
+  return BL.t("{latitude}, {longitude}", {
+    latitude: p.latitude >= 0 ? BL.t("{degrees}° N", { degrees: lat }) : BL.t("{degrees}° S", { degrees: lat }),
+    longitude: p.longitude >= 0 ? BL.t("{degrees}° E", { degrees: lon }) : BL.t("{degrees}° W", { degrees: lon }) });
 };

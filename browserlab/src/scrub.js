@@ -62,18 +62,18 @@ BL.sniff = function (b) {
 /** The JPEG container: segments before the first scan, the scan data, what follows. */
 BL.jpegLayout = function (b) {
   var n = b.length, pos = 2, segments = [], scanStart = -1;
-  if (!(b[0] === 0xff && b[1] === 0xd8)) throw new ScrubError("it does not start like a JPEG");
+  if (!(b[0] === 0xff && b[1] === 0xd8)) throw new ScrubError(BL.t("it does not start like a JPEG"));
   for (;;) {
-    if (pos + 2 > n) throw new ScrubError("it is cut short in its header (byte " + pos + ")");
-    if (b[pos] !== 0xff) throw new ScrubError("it holds data where a marker should be (byte " + pos + ")");
+    if (pos + 2 > n) throw new ScrubError(BL.t("it is cut short in its header (byte {pos})", { pos: pos }));
+    if (b[pos] !== 0xff) throw new ScrubError(BL.t("it holds data where a marker should be (byte {pos})", { pos: pos }));
     var marker = b[pos + 1];
     if (marker === 0xff) { pos += 1; continue; }
     if (marker === 0xd9 || (marker >= 0xd0 && marker <= 0xd8) || marker === 0x01) {
-      throw new ScrubError("it has an unexpected marker at byte " + pos);
+      throw new ScrubError(BL.t("it has an unexpected marker at byte {pos}", { pos: pos }));
     }
-    if (pos + 4 > n) throw new ScrubError("it is cut short in a segment header (byte " + pos + ")");
+    if (pos + 4 > n) throw new ScrubError(BL.t("it is cut short in a segment header (byte {pos})", { pos: pos }));
     var end = pos + 2 + u16be(b, pos + 2);
-    if (end > n || end < pos + 4) throw new ScrubError("a segment at byte " + pos + " runs past the end");
+    if (end > n || end < pos + 4) throw new ScrubError(BL.t("a segment at byte {pos} runs past the end", { pos: pos }));
     if (marker === 0xda) { scanStart = pos; pos = end; break; }
     segments.push({ marker: marker, start: pos, end: end });
     pos = end;
@@ -81,7 +81,7 @@ BL.jpegLayout = function (b) {
   var between = [];
   for (;;) {
     var i = b.indexOf(0xff, pos);
-    if (i < 0 || i + 1 >= n) throw new ScrubError("the image data is cut short (no end-of-image marker)");
+    if (i < 0 || i + 1 >= n) throw new ScrubError(BL.t("the image data is cut short (no end-of-image marker)"));
     var m = b[i + 1];
     if (m === 0x00 || (m >= 0xd0 && m <= 0xd7)) pos = i + 2;
     else if (m === 0xff) pos = i + 1;
@@ -89,9 +89,9 @@ BL.jpegLayout = function (b) {
       return { segments: segments, scanStart: scanStart, scanEnd: i + 2, between: between,
         trailing: n - (i + 2) };
     } else {
-      if (i + 4 > n) throw new ScrubError("it is cut short inside the image data");
+      if (i + 4 > n) throw new ScrubError(BL.t("it is cut short inside the image data"));
       var e = i + 2 + u16be(b, i + 2);
-      if (e > n || e < i + 4) throw new ScrubError("a segment at byte " + i + " runs past the end");
+      if (e > n || e < i + 4) throw new ScrubError(BL.t("a segment at byte {pos} runs past the end", { pos: i }));
       between.push(m);
       pos = e;
     }
@@ -147,8 +147,7 @@ function jpegIccSegments(profile) {
 async function scrubJpeg(b, notes) {
   var layout = BL.jpegLayout(b);
   if (layout.between.some(function (m) { return (m >= 0xe0 && m <= 0xef) || m === 0xfe; })) {
-    throw new ScrubError("it has metadata between its image scans, so it cannot be cleaned " +
-      "without re-encoding the picture");
+    throw new ScrubError(BL.t("it has metadata between its image scans, so it cannot be cleaned without re-encoding the picture"));
   }
   var jfif = null, orientation = null, kept = [], iccParts = [], iccAt = null;
   layout.segments.forEach(function (seg) {
@@ -185,7 +184,7 @@ async function scrubJpeg(b, notes) {
     var tiff = concat([bytesOf("Exif\x00\x00"), orientationTiff(orientation)]);
     exif = concat([new Uint8Array([0xff, 0xe1]), be16(tiff.length + 2), tiff]);
   }
-  if (layout.trailing) notes.push("removed " + layout.trailing + " bytes after the end of the image");
+  if (layout.trailing) notes.push(BL.t("removed {n} bytes after the end of the image", { n: layout.trailing }));
   return concat([new Uint8Array([0xff, 0xd8]), jfif || new Uint8Array(0), exif].concat(kept)
     .concat([b.subarray(layout.scanStart, layout.scanEnd)]));
 }
@@ -213,15 +212,15 @@ BL.PNG_KEEP = PNG_KEEP;
 
 /** Every chunk of a PNG, checksums checked: [{type, data, start, end}], trailing bytes apart. */
 BL.pngChunks = function (b) {
-  if (BL.sniff(b) !== "PNG") throw new ScrubError("it does not start like a PNG");
+  if (BL.sniff(b) !== "PNG") throw new ScrubError(BL.t("it does not start like a PNG"));
   var pos = 8, out = [];
   for (;;) {
-    if (pos + 12 > b.length) throw new ScrubError("it is cut short at byte " + pos + " (no IEND chunk)");
+    if (pos + 12 > b.length) throw new ScrubError(BL.t("it is cut short at byte {pos} (no IEND chunk)", { pos: pos }));
     var length = u32be(b, pos), type = ascii(b, pos + 4, pos + 8), end = pos + 12 + length;
-    if (end > b.length) throw new ScrubError("the " + type + " chunk at byte " + pos + " runs past the end");
+    if (end > b.length) throw new ScrubError(BL.t("the {type} chunk at byte {pos} runs past the end", { type: type, pos: pos }));
     var data = b.subarray(pos + 8, pos + 8 + length);
     if (crc32(b.subarray(pos + 4, pos + 8 + length)) !== u32be(b, end - 4)) {
-      throw new ScrubError("the " + type + " chunk at byte " + pos + " is damaged (its checksum does not match)");
+      throw new ScrubError(BL.t("the {type} chunk at byte {pos} is damaged (its checksum does not match)", { type: type, pos: pos }));
     }
     out.push({ type: type, data: data, start: pos, end: end });
     pos = end;
@@ -259,7 +258,7 @@ async function scrubPng(b, notes) {
       var zero = c.data.indexOf(0), profile = null;
       try { profile = await BL.inflate(c.data.subarray(zero + 2)); } catch (err) { profile = null; }
       if (zero < 0 || profile === null) {
-        notes.push("the colour profile was unreadable and was removed");
+        notes.push(BL.t("the colour profile was unreadable and was removed"));
         continue;
       }
       var changes = [], cleaned = await BL.cleanProfile(profile, changes);
@@ -278,9 +277,9 @@ async function scrubPng(b, notes) {
       out.push(pngChunk("eXIf", orientationTiff(orientation)));
     }
   }
-  if (parsed.trailing) notes.push("removed " + parsed.trailing + " bytes after the end of the image");
+  if (parsed.trailing) notes.push(BL.t("removed {n} bytes after the end of the image", { n: parsed.trailing }));
   var names = Object.keys(dropped).sort();
-  if (names.length) notes.push("removed chunks " + names.join(", ") + " (private or unknown data)");
+  if (names.length) notes.push(BL.t("removed chunks {names} (private or unknown data)", { names: names.join(", ") }));
   return concat(out);
 }
 
@@ -288,17 +287,17 @@ async function scrubPng(b, notes) {
 
 /** The RIFF chunks of a WebP file: [{fourcc, data, start, end}] (end includes padding). */
 BL.webpChunks = function (b) {
-  if (BL.sniff(b) !== "WebP") throw new ScrubError("it does not start like a WebP file");
+  if (BL.sniff(b) !== "WebP") throw new ScrubError(BL.t("it does not start like a WebP file"));
   var end = Math.min(b.length, 8 + u32le(b, 4)), pos = 12, out = [];
   while (pos + 8 <= end) {
     var fourcc = ascii(b, pos, pos + 4), size = u32le(b, pos + 4);
-    if (pos + 8 + size > b.length) throw new ScrubError("the " + fourcc + " chunk runs past the end of the file");
+    if (pos + 8 + size > b.length) throw new ScrubError(BL.t("the {fourcc} chunk runs past the end of the file", { fourcc: fourcc }));
     var next = pos + 8 + size + (size % 2);
     out.push({ fourcc: fourcc, data: b.subarray(pos + 8, pos + 8 + size), start: pos,
       end: Math.min(next, b.length) });
     pos = next;
   }
-  if (!out.length) throw new ScrubError("it holds no image");
+  if (!out.length) throw new ScrubError(BL.t("it holds no image"));
   return out;
 };
 
@@ -318,7 +317,7 @@ function riffChunk(fourcc, data) {
 async function scrubWebp(b, notes) {
   var chunks = BL.webpChunks(b), body = [], flags = 0, vp8x = null, hasIcc = false;
   if (chunks.some(function (c) { return c.fourcc === "ANIM" || c.fourcc === "ANMF"; })) {
-    throw new ScrubError("it is an animation; only single pictures can be cleaned here");
+    throw new ScrubError(BL.t("it is an animation; only single pictures can be cleaned here"));
   }
   for (var i = 0; i < chunks.length; i++) {
     var c = chunks[i];
@@ -334,7 +333,7 @@ async function scrubWebp(b, notes) {
       body.push(riffChunk(c.fourcc, c.data));
       if (c.fourcc === "ALPH") flags |= 0x10;
     } else if (c.fourcc !== "EXIF" && c.fourcc !== "XMP ") {
-      notes.push("removed the " + c.fourcc.trim() + " chunk (private or unknown data)");
+      notes.push(BL.t("removed the {fourcc} chunk (private or unknown data)", { fourcc: c.fourcc.trim() }));
     }
   }
   if (vp8x) {
@@ -354,13 +353,12 @@ async function scrubWebp(b, notes) {
 BL.scrubBytes = async function (b) {
   var format = BL.sniff(b), notes = [], out;
   if (format === "HEIF") {
-    throw new ScrubError("it is a HEIC/HEIF photo (the iPhone's usual format); this page cleans " +
-      "JPEG, PNG and WebP, and the course's toolkit on a computer cleans HEIC");
+    throw new ScrubError(BL.t("it is a HEIC/HEIF photo (the iPhone's usual format); this page cleans JPEG, PNG and WebP, and the course's toolkit on a computer cleans HEIC"));
   }
   if (format === "JPEG") out = await scrubJpeg(b, notes);
   else if (format === "PNG") out = await scrubPng(b, notes);
   else if (format === "WebP") out = await scrubWebp(b, notes);
-  else throw new ScrubError("it is not a JPEG, PNG or WebP picture (whatever its name says)");
+  else throw new ScrubError(BL.t("it is not a JPEG, PNG or WebP picture (whatever its name says)"));
   return { format: format, bytes: out, notes: notes };
 };
 
@@ -379,33 +377,33 @@ BL.leftovers = async function (format, b) {
   var found = [];
   if (format === "JPEG") {
     var layout = BL.jpegLayout(b);
-    if (layout.trailing) found.push(layout.trailing + " bytes after the end of the image");
+    if (layout.trailing) found.push(BL.t("{n} bytes after the end of the image", { n: layout.trailing }));
     layout.segments.forEach(function (s) {
       var p = b.subarray(s.start + 4, s.end);
-      if (s.marker === 0xfe) found.push("a comment segment");
-      else if (s.marker === 0xe1 && ascii(p, 0, 6) !== "Exif\x00\x00") found.push("an APP1 segment (XMP or other)");
+      if (s.marker === 0xfe) found.push(BL.t("a comment segment"));
+      else if (s.marker === 0xe1 && ascii(p, 0, 6) !== "Exif\x00\x00") found.push(BL.t("an APP1 segment (XMP or other)"));
       else if (s.marker >= 0xe3 && s.marker <= 0xef && s.marker !== 0xee) {
-        found.push("an APP" + (s.marker - 0xe0) + " segment");
+        found.push(BL.t("an APP{n} segment", { n: s.marker - 0xe0 }));
       }
     });
   } else if (format === "PNG") {
     var parsed = BL.pngChunks(b);
-    if (parsed.trailing) found.push("bytes after the end of the image");
+    if (parsed.trailing) found.push(BL.t("bytes after the end of the image"));
     parsed.chunks.forEach(function (c) {
-      if (PNG_KEEP.indexOf(c.type) < 0 && c.type !== "eXIf") found.push("a " + c.type + " chunk");
+      if (PNG_KEEP.indexOf(c.type) < 0 && c.type !== "eXIf") found.push(BL.t("a {type} chunk", { type: c.type }));
     });
   } else {
     BL.webpChunks(b).forEach(function (c) {
       if (["VP8X", "VP8 ", "VP8L", "ALPH", "ICCP"].indexOf(c.fourcc) < 0) {
-        found.push("a " + c.fourcc.trim() + " chunk");
+        found.push(BL.t("a {type} chunk", { type: c.fourcc.trim() }));
       }
     });
   }
   var meta = await BL.readMetadata(b);
   meta.items.forEach(function (item) {
-    if (item.category !== BL.OTHER) found.push(item.category + ": " + item.name);
+    if (item.category !== BL.OTHER) found.push(BL.t("{category}: {name}", { category: BL.categoryLabel(item.category), name: item.name }));
   });
-  if (meta.positions.length) found.push("a GPS position");
-  if (meta.hasThumbnail) found.push("an embedded preview image");
+  if (meta.positions.length) found.push(BL.t("a GPS position"));
+  if (meta.hasThumbnail) found.push(BL.t("an embedded preview image"));
   return found;
 };
