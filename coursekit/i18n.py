@@ -81,7 +81,6 @@ UI_STRINGS: dict[str, dict[str, str]] = {
         "author": "المساهمون في مقرر «التضامن عمليًا» (انظر «عن هذا المقرر»)",
         "search_bar_text": "ابحث في هذا المقرر…",
         "quiz_english": "أسئلة الاختبار الذاتي هذه ما زالت بالإنجليزية: لم تُترجم بعد.",
-        "tool_english": "أدوات هذا المختبر بالإنجليزية: واجهتها ورسائلها لم تُترجم بعد، والنص حولها يشرح كل أداة.",
         "output_english": "ما تطبعه الشيفرة هنا بالإنجليزية: رسائل البرنامج نفسه لم تُترجم بعد، "
                           "والنص حولها يشرحها.",
         # The English footer of _config.yml in Arabic (a test checks they keep the same links).
@@ -300,6 +299,57 @@ def _report_untranslated(app: Any, doctree: Any) -> None:
     for node, msg in untranslated_nodes(doctree, translated_strings(po)):
         logger.warning("not translated (English left in the page): %s", " ".join(msg.split())[:80],
                        location=node, type="i18n", subtype="untranslated")
+
+
+BROWSER_LAB_SCRIPT = "browserlab.mjs"
+
+
+def browser_lab_messages(table: dict[str, str], msgids: Iterable[str]) -> tuple[str, list[str]]:
+    """The ``<script id="bl-messages">`` element the browser lab reads its messages from (JSON,
+    English -> translation), and the messages with no translation."""
+    import json
+
+    found = {m: table[m] for m in msgids if m in table}
+    missing = [m for m in msgids if m not in table]
+    data = json.dumps(found, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+    return f'<script type="application/json" id="bl-messages">{data}</script>\n', missing
+
+
+def _translate_raw_html(app: Any, doctree: Any) -> None:
+    """In a translated edition, the browser lab's forms (raw HTML, which Sphinx's gettext does
+    not extract) get their texts from ``coursekit.po``, and its script its messages; a text with
+    no translation is a warning (``-W`` makes it fatal), never English left in an Arabic page."""
+    if app.config.language == SOURCE_LANGUAGE or app.builder.name == "gettext":
+        return
+    from docutils import nodes
+    from sphinx.util import logging
+
+    from coursekit import text as coursekit_text
+
+    pages = {Path(p).with_suffix("").as_posix() for p in coursekit_text.RAW_HTML_PAGES}
+    if app.env.docname not in pages:
+        return
+    raws = [n for n in doctree.findall(nodes.raw)
+            if "html" in n.get("format", "").split() and not _in_cell_output(n)]
+    logger = logging.getLogger("coursekit.i18n")
+    language = app.config.language
+    if language not in coursekit_text.CATALOGUE:
+        return
+    app.env.note_dependency(str(coursekit_text.CATALOGUE[language]))
+    table = coursekit_text.translations(language)
+    for node in raws:
+        markup, missing = coursekit_text.translate_html(node.astext(), table.get)
+        if BROWSER_LAB_SCRIPT in markup:
+            sources = coursekit_text.browser_lab_sources(Path(app.srcdir))
+            for path in sources:
+                app.env.note_dependency(str(path))
+            script, lost = browser_lab_messages(table, coursekit_text.js_messages(sources))
+            missing += lost
+            markup = script + markup
+        for msg in missing:
+            logger.warning("not translated in coursekit.po (run `make gettext`): %s", msg[:80],
+                           location=node, type="i18n", subtype="untranslated")
+        node.replace_self(nodes.raw("", markup, format=node["format"]))
 
 
 def switch_html(pagename: str, here: str, there: str, there_pages: set[str]) -> str:
@@ -534,14 +584,6 @@ def mark_direction(text: str, language: str) -> str:
     # first one on the page, instead of mixing silently.
     if "output_english" in strings:
         text = mark_english_outputs(text, strings["output_english"])
-    # The browser lab's tools (evidence-lab-browser) keep their English interface for now.
-    if "tool_english" in strings and '<ul class="bl-samples">' in text:
-        note = f'<p class="course-untranslated" dir="rtl">{html.escape(strings["tool_english"])}</p>'
-        text = text.replace('<ul class="bl-samples">', note + '<ul lang="en" class="bl-samples">', 1)
-        for tag in ('<div class="bl-tool"', '<p id="bl-support"', "<noscript><p "):
-            text = text.replace(tag, tag.replace("<div ", '<div lang="en" dir="ltr" ')
-                                .replace('<p id=', '<p lang="en" dir="ltr" id=')
-                                .replace("<noscript><p ", '<noscript><p lang="en" dir="ltr" '))
     # The footer's link to the (English) facilitator edition, published beside the English site:
     # one folder further up from the Arabic edition, and in English.
     text = re.sub(r'<a class="course-edition-link" href="((?:\.\./)*)facilitator/intro\.html">',
@@ -671,6 +713,7 @@ def setup_i18n(app: Any) -> None:
     app.connect("html-page-context", _rtl_assets, priority=950)
     app.connect("doctree-read", _report_untranslated)
     app.connect("doctree-read", _adopt_translated_nodes, priority=900)
+    app.connect("doctree-read", _translate_raw_html)
     app.connect("html-page-context", _language_switch)
     app.connect("missing-reference", _link_to_english)
     app.connect("build-finished", _finish_pages, priority=300)  # before the minifier and zip

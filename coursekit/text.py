@@ -11,8 +11,10 @@ Templates keep their placeholders: ``tr("Timeline of {n} events", n=12)``; the t
 use the same ``{names}``.
 
 ``python -m coursekit.text extract OUT.pot`` runs every notebook (in kernels, as the build does)
-with ``$COURSE_TEXT_COLLECT`` set, so that each text passed to :func:`tr` is recorded, and writes
-them as a gettext template. ``make gettext`` runs it and updates ``coursekit.po``.
+with ``$COURSE_TEXT_COLLECT`` set, so that each text passed to :func:`tr` is recorded, adds the
+browser lab's interface (the texts of its raw HTML in ``chapters/evidence-lab-browser.md`` and
+every ``BL.t("...")`` message of ``browserlab/src/*.js``), and writes them as a gettext template.
+``make gettext`` runs it and updates ``coursekit.po``.
 Exit codes: 0 written, 2 bad arguments, 3 a notebook failed or a file cannot be written.
 """
 
@@ -23,6 +25,7 @@ import os
 import re
 import string
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +34,9 @@ LANGUAGE_ENV = "COURSE_LANGUAGE"
 COLLECT_ENV = "COURSE_TEXT_COLLECT"
 #: Notebooks whose code writes text on pages.
 NOTEBOOK_FOLDERS = ("chapters", "exercises", "appendices")
+#: Pages whose raw HTML (the browser lab's forms) holds interface text, and the lab's scripts.
+RAW_HTML_PAGES = ("chapters/evidence-lab-browser.md",)
+BROWSER_LAB_SOURCES = "browserlab/src"
 
 
 class TextError(LookupError):
@@ -80,8 +86,7 @@ def tr(msgid: str, **values: object) -> Translated:
     text = msgid
     if lang != "en":
         path = CATALOGUE[lang]
-        stamp = path.stat().st_mtime if path.exists() else 0.0
-        found = _catalogue(lang, stamp).get(msgid)
+        found = translations(lang).get(msgid)
         if found is None:
             raise TextError(f"no {lang} translation of {msgid[:70]!r} in {path.name} "
                             "(run `make gettext`, then translate it)")
@@ -105,6 +110,102 @@ def text_style() -> str:
     """The font style for a chart's secondary labels: italic in English; upright in Arabic,
     which has no italic (the chart font's oblique face has no Arabic letters)."""
     return "normal" if is_rtl() else "italic"
+
+
+# --- The browser lab's interface: raw HTML and script messages ------------------------------
+
+_RAW_HTML_BLOCK = re.compile(r"^```\{raw\} html[^\n]*\n(.*?)^```", re.S | re.M)
+#: A text between two tags that has a letter in it (element text; attribute values are names).
+_HTML_TEXT = re.compile(r">([^<>]*[^\W\d_][^<>]*)<")
+#: A script message: ``BL.t("...")`` with one double-quoted literal (what translators see).
+JS_MESSAGE = re.compile(r'BL\.t\(\s*"((?:[^"\\\n]|\\.)*)"\s*[,)]')
+JS_CALL = re.compile(r"BL\.t\(")
+
+
+def html_texts(markup: str) -> list[str]:
+    """The texts of ``markup``'s elements, unescaped and trimmed, in order, each once."""
+    import html
+
+    found: dict[str, None] = {}
+    for m in _HTML_TEXT.finditer(markup):
+        text = " ".join(html.unescape(m.group(1)).split())
+        if text:
+            found[text] = None
+    return list(found)
+
+
+def translate_html(markup: str, lookup: Callable[[str], str | None]) -> tuple[str, list[str]]:
+    """``markup`` with each element text replaced by ``lookup(text)``; returns the new markup and
+    the texts ``lookup`` had no translation for (those stay as they were)."""
+    import html
+
+    missing: list[str] = []
+
+    def one(m: re.Match[str]) -> str:
+        raw = m.group(1)
+        text = " ".join(html.unescape(raw).split())
+        if not text:
+            return m.group(0)
+        found = lookup(text)
+        if found is None:
+            missing.append(text)
+            return m.group(0)
+        lead, trail = raw[: len(raw) - len(raw.lstrip())], raw[len(raw.rstrip()):]
+        return f">{lead}{html.escape(found, quote=False)}{trail}<"
+
+    return _HTML_TEXT.sub(one, markup), missing
+
+
+def _js_unescape(literal: str) -> str:
+    import json
+
+    return str(json.loads(f'"{literal}"'))
+
+
+def js_messages(sources: Iterable[Path]) -> list[str]:
+    """The ``BL.t("...")`` messages of the browser lab's scripts, in order, each once. A call
+    whose first argument is not one plain string literal raises :class:`TextError` (it could
+    not be translated)."""
+    found: dict[str, None] = {}
+    for path in sources:
+        code = path.read_text(encoding="utf-8")
+        calls = [m.start() for m in JS_CALL.finditer(code)]
+        literals = {m.start(): m for m in JS_MESSAGE.finditer(code)}
+        for start in calls:
+            if start not in literals:
+                line = code.count("\n", 0, start) + 1
+                raise TextError(f"{path.name}:{line}: BL.t( needs one double-quoted string literal")
+            found[_js_unescape(literals[start].group(1))] = None
+    return list(found)
+
+
+def raw_html_texts(page: Path) -> list[str]:
+    """The interface texts in the ``{raw} html`` blocks of a MyST page."""
+    found: dict[str, None] = {}
+    for block in _RAW_HTML_BLOCK.finditer(page.read_text(encoding="utf-8")):
+        for text in html_texts(block.group(1)):
+            found[text] = None
+    return list(found)
+
+
+def browser_lab_sources(root: Path = ROOT) -> list[Path]:
+    return sorted((root / BROWSER_LAB_SOURCES).glob("*.js"))
+
+
+def browser_lab_texts(root: Path = ROOT) -> list[str]:
+    """Every text of the browser lab's interface: its pages' raw HTML, then its scripts."""
+    found: dict[str, None] = {}
+    for page in RAW_HTML_PAGES:
+        found.update(dict.fromkeys(raw_html_texts(root / page)))
+    found.update(dict.fromkeys(js_messages(browser_lab_sources(root))))
+    return list(found)
+
+
+def translations(lang: str) -> dict[str, str]:
+    """The edition's whole ``coursekit.po`` (current, non-fuzzy entries): English -> ``lang``."""
+    path = CATALOGUE[lang]
+    stamp = path.stat().st_mtime if path.exists() else 0.0
+    return _catalogue(lang, stamp)
 
 
 # --- Extraction -----------------------------------------------------------------------------
@@ -166,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args[1])
     try:
         msgids = collect(notebooks(), out.with_suffix(".log"))
+        msgids += [m for m in browser_lab_texts() if m not in set(msgids)]
         write_pot(msgids, out)
     except OSError as exc:
         print(f"coursekit.text: {exc}", file=sys.stderr)

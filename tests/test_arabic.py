@@ -557,6 +557,49 @@ def test_every_arabic_page_loads_cleanly_and_stays_local(browser, arabic_url: st
     assert not problems, "\n".join(problems)
 
 
+_ARABIC_LETTER = re.compile("[\u0621-\u064a]")
+
+
+def test_the_browser_lab_speaks_arabic(browser, arabic_url: str, tmp_path: Path) -> None:
+    """The lab's forms and the messages its script writes are Arabic on the Arabic page, on a
+    phone; the data it compares (categories, the log) stays as the toolkit writes it."""
+    from test_browserlab import Lab
+
+    from coursekit.evidence.sample import make_samples
+
+    photo = make_samples(tmp_path / "samples")["jpeg"]
+    lab = Lab(browser, f"{arabic_url}/chapters/evidence-lab-browser.html", width=390)
+    try:
+        page = lab.page
+        assert page.evaluate("BrowserLab.translated()")
+        assert page.evaluate("document.querySelectorAll('[lang=en] .bl-tool, .bl-tool[lang=en]').length") == 0
+        labels = page.evaluate("() => [...document.querySelectorAll('.bl-tool label, .bl-tool legend, "
+                               ".bl-tool button, .bl-samples a, #bl-log-label, #bl-log-text')]"
+                               ".map(e => e.textContent.trim())")
+        assert len(labels) > 20
+        assert all(_ARABIC_LETTER.search(t) for t in labels), [t for t in labels if not _ARABIC_LETTER.search(t)]
+
+        page.set_input_files("#bl-meta-file", str(photo))
+        page.wait_for_selector('#bl-meta-out details[data-category="Location (GPS)"]', timeout=30000)
+        said = page.evaluate("() => [...document.querySelectorAll('#bl-meta-out p, #bl-meta-out summary')]"
+                             ".map(e => e.textContent)")
+        assert said and all(_ARABIC_LETTER.search(t) for t in said), [t for t in said if not _ARABIC_LETTER.search(t)]
+
+        page.fill("#bl-log-start-actor", "مدوِّن الفريق أ")
+        page.click("#bl-log-start button[type=submit]")
+        page.wait_for_function("document.querySelector('#bl-log-text').textContent.includes('coursekit-custody/1')")
+        log_line = json.loads(page.text_content("#bl-log-text").splitlines()[0])
+        assert log_line["kind"] == "init" and log_line["actor"] == "مدوِّن الفريق أ"
+        assert _ARABIC_LETTER.search(page.text_content("#bl-log-out") or "")
+        page.click("#bl-verify-form button[type=submit]")
+        page.wait_for_selector("#bl-verify-out[data-ok=true]", timeout=30000)
+        verdict = page.evaluate("() => [...document.querySelectorAll('#bl-verify-out p')].map(e => e.textContent)")
+        assert verdict and all(_ARABIC_LETTER.search(t) for t in verdict), verdict
+        assert not lab.errors and not lab.remote, (lab.errors[:3], lab.remote[:3])
+    finally:
+        lab.close()
+
+
 @pytest.mark.needs_build
 def test_arabic_links_resolve_and_every_image_is_described_in_arabic(arabic_html: Path) -> None:
     from test_build import _html_pages, _parse, broken_internal_links, images_without_alt

@@ -168,3 +168,42 @@ def test_the_sharp_classifier_speaks_the_editions_language(monkeypatch: pytest.M
     for key in ISM_FORMS:
         for chosen in ("protest", "noncooperation", "intervention"):
             assert _arabic_only(str(check_classification(key, chosen))), (key, chosen)
+
+
+# --- The browser lab's interface --------------------------------------------------------------
+
+def test_html_texts_are_the_element_texts_not_attributes_or_markup() -> None:
+    markup = ('<label for="x">Choose a  photo\n (JPEG)</label><input value="custody-log.jsonl">'
+              '<p>Tom &amp; Jerry</p><p> 25 </p><script src="a.js"></script><p>Choose a photo (JPEG)</p>')
+    assert text.html_texts(markup) == ["Choose a photo (JPEG)", "Tom & Jerry"]
+
+
+def test_translate_html_replaces_texts_escapes_them_and_names_the_missing() -> None:
+    markup = '<label for="x">\n Choose a file</label><button type="submit">Verify</button>'
+    new, missing = text.translate_html(markup, {"Choose a file": "اختر <ملفًا> & غيره"}.get)
+    assert new == '<label for="x">\n اختر &lt;ملفًا&gt; &amp; غيره</label><button type="submit">Verify</button>'
+    assert missing == ["Verify"]
+
+
+def test_js_messages_reads_literals_and_rejects_a_call_it_cannot_read(tmp_path: Path) -> None:
+    good = tmp_path / "a.js"
+    good.write_text('say(BL.t("Hashing {name}…", { name: f }));\nx = BL.t( "Tab\\there \\u00e9");\n'
+                    'y = BL.t("Hashing {name}…", { name: g });\n', encoding="utf-8")
+    assert text.js_messages([good]) == ["Hashing {name}…", "Tab\there é"]
+    bad = tmp_path / "b.js"
+    for second in ('BL.t("glued " + "together")', "BL.t(message)"):
+        bad.write_text(f'ok = BL.t("fine");\nno = {second};\n', encoding="utf-8")
+        with pytest.raises(TextError, match=r"b\.js:2: BL\.t\( needs one double-quoted string literal"):
+            text.js_messages([bad])
+
+
+def test_every_browser_lab_text_is_translated_in_the_committed_catalogue() -> None:
+    """The lab's forms and every script message have a current Arabic translation that keeps
+    its placeholders (the Arabic build fails otherwise; this says which, in seconds)."""
+    table = text.translations("ar")
+    texts = text.browser_lab_texts()
+    assert "Verify" in texts and "Choose a file to fingerprint" in texts
+    assert len(texts) > 100, "the lab's script messages are extracted too"
+    missing = [t for t in texts if t not in table]
+    assert not missing, missing[:5]
+    assert all(text._fields(table[t]) == text._fields(t) for t in texts)
