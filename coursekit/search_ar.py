@@ -20,6 +20,7 @@ A test (``tests/test_arabic.py``) runs both implementations over the same words.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -83,6 +84,13 @@ def stem(word: str) -> str:
 
 
 def index_forms(word: str) -> list[str]:
+    """The forms a word of the pages is indexed under (see :func:`_index_forms`); worked out
+    once per distinct word, since a page repeats its words."""
+    return list(_index_forms(word))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _index_forms(word: str) -> tuple[str, ...]:
     """The forms a word of the pages is indexed under, so that a query finds it with or without
     a proclitic: its :func:`stem`, the word without only its article (``ال``), and its stem
     without one more proclitic letter. A letter such as ف may be a proclitic or part of the word
@@ -94,7 +102,7 @@ def index_forms(word: str) -> list[str]:
     more = _strip_single(first)
     if more:
         forms.append(more)
-    return list(dict.fromkeys(forms))
+    return tuple(dict.fromkeys(forms))
 
 
 #: Marks a token that :func:`split` has already stemmed (a private-use character, never in text).

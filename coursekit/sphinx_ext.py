@@ -356,7 +356,7 @@ def cache_plugin_lookups() -> None:
         return
     original = plugin.entry_points
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def scan(group: str, name: str) -> tuple[Any, ...]:
         return tuple(original(group=group, name=name))
 

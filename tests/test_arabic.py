@@ -391,6 +391,43 @@ def test_arabic_doctrees_are_not_bloated_by_scratch_documents(arabic_build: Buil
         assert mine.stat().st_size <= 3 * doctree.stat().st_size + 50_000, mine.name
 
 
+def test_translated_paragraphs_share_one_parser_and_pages_parse_as_before(monkeypatch) -> None:
+    from types import SimpleNamespace
+
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.utils import new_document
+    from myst_nb import sphinx_ as nb
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers import mdit
+
+    pages: list[str] = []
+    made: list[object] = []
+    real_create = mdit.create_md_parser
+    monkeypatch.setattr(nb.Parser, "parse", lambda self, text, document: pages.append(text))
+    monkeypatch.setattr(mdit, "create_md_parser", lambda *a: made.append(a) or real_create(*a))
+    i18n.cache_translation_parser()
+    i18n.cache_translation_parser()  # idempotent
+    parse = nb.Parser.parse
+    env = SimpleNamespace(myst_config=MdParserConfig(), metadata={}, docname="chapters/x")
+
+    def document(source: str):
+        settings = get_default_settings(nb.Parser)
+        settings.env = env
+        return new_document(source, settings)
+
+    parse(None, "a page's own text", document("chapters/x.ipynb"))
+    assert pages == ["a page's own text"] and not made
+    first, second = document("chapters/x.ipynb<translated>"), document("chapters/x.ipynb<translated>")
+    parse(None, "نص **عريض**", first)
+    parse(None, "نص آخر", second)
+    assert len(made) == 1 and pages == ["a page's own text"]
+    assert first.astext() == "نص عريض" and first.next_node(nodes.strong).astext() == "عريض"
+    assert second.astext() == "نص آخر" and second.next_node(nodes.strong) is None
+    parse(None, "---\nmyst: {}\n---\nمع إعدادات", document("chapters/x.ipynb<translated>"))
+    assert pages[-1].endswith("مع إعدادات")  # its own settings: the original path
+
+
 def test_adopting_nodes_points_them_at_the_page() -> None:
     from docutils import nodes
     from docutils.utils import new_document
