@@ -536,6 +536,42 @@ def test_arabic_pages_in_the_browser(browser, arabic_url: str, arabic_html: Path
     assert not problems, "\n".join(problems)
 
 
+def test_the_arabic_edition_saved_under_ar_opens_and_searches_offline(browser, built_html: Path,
+                                                                     arabic_html: Path, tmp_path: Path) -> None:
+    """Published as a facilitator publishes it (English at the root, Arabic at /ar/), the Arabic
+    edition's own control stores the Arabic edition (its size in Arabic, nothing unasked), and
+    three other Arabic pages and an Arabic search then work with no connection."""
+    from test_offline import STORED
+
+    site = tmp_path / "site"
+    shutil.copytree(built_html, site)
+    shutil.copytree(arabic_html, site / "ar")
+    with serve(site) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{url}/ar/intro.html", wait_until="networkidle")
+        button = page.get_by_role("button", name=re.compile(r"^احفظ للقراءة دون اتصال \(\d+(\.\d)? (م|ك)\.ب\)$"))
+        assert page.evaluate(STORED) == {"caches": [], "workers": 0}, "something was stored unasked"
+        button.click()
+        page.get_by_text("حُفظ المقرر في هذا المتصفح").wait_for(timeout=60_000)
+        stored = page.evaluate(STORED)
+        assert len(stored["caches"]) == 1 and stored["workers"] == 1
+        scopes = page.evaluate("async () => (await navigator.serviceWorker.getRegistrations()).map(r => r.scope)")
+        assert scopes == [f"{url}/ar/"], scopes
+        context.set_offline(True)
+        for rel in ("chapters/consensus.html", "exercises/four-principles.html", "appendices/glossary.html"):
+            page.goto(f"{url}/ar/{rel}", wait_until="load")
+            assert page.evaluate("document.documentElement.dir") == "rtl", rel
+            assert _ARABIC_LETTER.search(page.locator("article h1").first.inner_text()), rel
+        page.goto(f"{url}/ar/search.html?q=" + "والتضامن", wait_until="load")
+        page.locator("#search-results li").first.wait_for(timeout=30_000)
+        context.set_offline(False)
+        assert not errors, errors
+        context.close()
+
+
 #: The search page's own code run on one query: the pages it finds (Sphinx's _parseQuery and
 #: _performSearch, as Search.query calls them, without rendering the list).
 SEARCH_RUN = """(q) => {
