@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import site_pages
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 LOCAL = {"127.0.0.1", "localhost"}
 
@@ -196,6 +197,10 @@ def test_show_code_reveals_the_code(browser, site_url: str) -> None:
     v.page.locator("details.hide.above-input > summary").first.click()
     # the toggle opens on the click's own task; wait for it rather than race it
     v.page.wait_for_function("() => document.querySelector('details.hide.above-input').open", timeout=5000)
+    try:  # the code fades in (the toggle's opacity transition): wait for it, on a busy machine too
+        v.page.wait_for_function(f"() => ({VISIBLE_CODE})().length > 0", timeout=10000)
+    except PlaywrightTimeout:
+        pass
     assert v.page.evaluate(VISIBLE_CODE), "opening 'Show code' showed no code"
     assert v.page.locator("details.hide.above-input > summary").first.inner_text().strip() == "Hide code"
     v.close()
