@@ -230,7 +230,10 @@ def _clipping(browser, url: str, html: Path, pages: list[str], width: int) -> li
     page = context.new_page()
     problems = []
     for rel in pages:
-        page.goto(f"{url}/{rel}", wait_until="networkidle")
+        # Laid out once loaded and its fonts are in: images carry their width and height, so a
+        # lazy chart has its size before it arrives (no need to wait for the network to rest)
+        page.goto(f"{url}/{rel}", wait_until="load")
+        page.evaluate("document.fonts.ready.then(() => true)")
         problems += [f"{rel} @{width}: {p}" for p in page.evaluate(CLIPPED, [CUED, svgs, LEGIBLE_PX])]
     context.close()
     return problems
