@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -129,6 +130,25 @@ def test_toggle_check_catches_the_themes_hidden_duplicate(browser, site_url: str
     page.wait_for_timeout(300)
     assert not _is_open(page, "#pst-primary-sidebar-modal"), "the duplicate no longer breaks the toggle"
     context.close()
+
+
+@pytest.mark.usefixtures("one_firefox")
+def test_firefox_check_catches_toggles_that_do_nothing(a11y_tools: Path, built_html: Path, tmp_path: Path) -> None:
+    """The Firefox walk can fail: on a copy of the site whose theme script is missing, the
+    toggles do nothing, and the walk says so at a phone width (it waits, then reports)."""
+    from conftest import serve
+
+    site = tmp_path / "site"
+    shutil.copytree(built_html, site, ignore=shutil.ignore_patterns("*.zip", "_sources"))
+    for rel in (START, TARGET):
+        page = site / rel
+        page.write_text(re.sub(r'<script[^>]*pydata-sphinx-theme\.js[^>]*></script>', "",
+                               page.read_text(encoding="utf-8")), encoding="utf-8")
+    with serve(site) as url:
+        proc = subprocess.run(["node", "nav-check.mjs", "firefox", url, START, TARGET, "390"],
+                              cwd=a11y_tools, capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "phone: the primary toggle did not open the sidebar" in json.loads(proc.stdout)["390"], proc.stdout
 
 
 @pytest.mark.usefixtures("one_firefox")

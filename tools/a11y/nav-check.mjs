@@ -36,6 +36,18 @@ const shown = (sel) => `(() => { const el = document.querySelector(${JSON.string
   return r.width > 0 && r.height > 0 && r.right > 0 && r.left < innerWidth &&
     cs.visibility !== "hidden" && cs.display !== "none" && cs.opacity !== "0"; })()`;
 const settle = (page) => new Promise((r) => setTimeout(r, 450));  // the theme's 0.25 s slide
+// Whether `condition` (a page function or expression) becomes true within 5 s: on a busy
+// machine a dialog can take longer than the slide to open or close, and a fixed wait then fails.
+const until = async (page, condition) => {
+  try {
+    await page.waitForFunction(condition, { timeout: 5000, polling: 100 });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const modalOpen = (id) => `Boolean(document.querySelector("#${id}")?.open)`;
+const not = (expr) => `!(${expr})`;
 
 async function check(width) {
   const problems = [];
@@ -53,14 +65,17 @@ async function check(width) {
   const sidebarLink = (t) => `${wide ? "#pst-primary-sidebar" : "#pst-primary-sidebar-modal"} a[href$="${t.split("/").pop()}"]`;
   if (wide) {
     if (!(await page.evaluate(shown("#pst-primary-sidebar")))) problems.push("wide: sidebar not shown at first");
-    await page.click(toggle); await settle(page);
-    if (await page.evaluate(shown("#pst-primary-sidebar"))) problems.push("wide: the toggle did not hide the sidebar");
-    await page.click(toggle); await settle(page);
-    if (!(await page.evaluate(shown("#pst-primary-sidebar")))) problems.push("wide: the toggle did not show the sidebar again");
+    await page.click(toggle);
+    if (!(await until(page, not(shown("#pst-primary-sidebar"))))) problems.push("wide: the toggle did not hide the sidebar");
+    await settle(page);
+    await page.click(toggle);
+    if (!(await until(page, shown("#pst-primary-sidebar")))) problems.push("wide: the toggle did not show the sidebar again");
+    await settle(page);
   } else {
-    await page.click(toggle); await settle(page);
-    if (!(await page.evaluate(() => document.querySelector("#pst-primary-sidebar-modal")?.open)))
+    await page.click(toggle);
+    if (!(await until(page, modalOpen("pst-primary-sidebar-modal"))))
       problems.push("phone: the primary toggle did not open the sidebar");
+    await settle(page);
     const edge = await page.evaluate(() => {
       const box = document.querySelector("#pst-primary-sidebar-modal .bd-sidebar-primary")
         || document.querySelector("#pst-primary-sidebar-modal");
@@ -81,28 +96,33 @@ async function check(width) {
     await settle(page);
     if (!page.url().endsWith(target)) problems.push(`the sidebar link led to ${page.url()}`);
     // open again, then close
-    await page.click(toggle); await settle(page);
+    await page.click(toggle);
     if (wide) {
-      if (await page.evaluate(shown("#pst-primary-sidebar"))) problems.push("wide: could not close the sidebar");
+      if (!(await until(page, not(shown("#pst-primary-sidebar"))))) problems.push("wide: could not close the sidebar");
+      await settle(page);
     } else {
-      if (!(await page.evaluate(() => document.querySelector("#pst-primary-sidebar-modal")?.open)))
+      if (!(await until(page, modalOpen("pst-primary-sidebar-modal"))))
         problems.push("phone: the sidebar did not open on the second page");
-      await page.keyboard.press("Escape"); await settle(page);
-      if (await page.evaluate(() => document.querySelector("#pst-primary-sidebar-modal")?.open))
+      await settle(page);
+      await page.keyboard.press("Escape");
+      if (!(await until(page, not(modalOpen("pst-primary-sidebar-modal")))))
         problems.push("phone: Escape did not close the sidebar");
+      await settle(page);
     }
   }
   // secondary sidebar ("On this page")
   const second = ".bd-header-article .secondary-toggle";
   if (await page.evaluate(shown(second))) {
-    await page.click(second); await settle(page);
-    const open = await page.evaluate(() => document.querySelector("#pst-secondary-sidebar-modal")?.open);
+    await page.click(second);
+    const open = await until(page, modalOpen("pst-secondary-sidebar-modal"));
+    await settle(page);
     if (!open) problems.push("the secondary toggle did not open the page contents");
-    else if (!(await page.evaluate(shown("#pst-secondary-sidebar-modal nav.page-toc a"))))
+    else if (!(await until(page, shown("#pst-secondary-sidebar-modal nav.page-toc a"))))
       problems.push("the page contents opened without visible links");
-    await page.keyboard.press("Escape"); await settle(page);
-    if (await page.evaluate(() => document.querySelector("#pst-secondary-sidebar-modal")?.open))
+    await page.keyboard.press("Escape");
+    if (!(await until(page, not(modalOpen("pst-secondary-sidebar-modal")))))
       problems.push("Escape did not close the page contents");
+    await settle(page);
   } else if (!(await page.evaluate(shown("#pst-secondary-sidebar nav.page-toc")))) {
     problems.push("neither a secondary toggle nor the page contents is shown");
   }
