@@ -122,13 +122,18 @@ JS_MESSAGE = re.compile(r'BL\.t\(\s*"((?:[^"\\\n]|\\.)*)"\s*[,)]')
 JS_CALL = re.compile(r"BL\.t\(")
 
 
-def html_texts(markup: str) -> list[str]:
-    """The texts of ``markup``'s elements, unescaped and trimmed, in order, each once."""
+def _element_text(raw: str) -> str:
+    """An element's text as a translator sees it: unescaped, spaces collapsed, trimmed."""
     import html
 
+    return " ".join(html.unescape(raw).split())
+
+
+def html_texts(markup: str) -> list[str]:
+    """The texts of ``markup``'s elements, unescaped and trimmed, in order, each once."""
     found: dict[str, None] = {}
     for m in _HTML_TEXT.finditer(markup):
-        text = " ".join(html.unescape(m.group(1)).split())
+        text = _element_text(m.group(1))
         if text:
             found[text] = None
     return list(found)
@@ -143,7 +148,7 @@ def translate_html(markup: str, lookup: Callable[[str], str | None]) -> tuple[st
 
     def one(m: re.Match[str]) -> str:
         raw = m.group(1)
-        text = " ".join(html.unescape(raw).split())
+        text = _element_text(raw)
         if not text:
             return m.group(0)
         found = lookup(text)
