@@ -48,8 +48,11 @@ PURGED = re.compile(r"(basic|togglebutton|copybutton|exercise|sphinx-design\.min
                     r"|styles/pydata-sphinx-theme|styles/sphinx-book-theme)\.css")
 #: Scripts whose class names are not used as they stand: Bootstrap's bundle names every
 #: Bootstrap component (carousel, offcanvas, modal, toast…) but the theme uses only its
-#: dropdowns and tooltips, whose run-time classes are in the safelist.
-NOT_CONTENT = ("bootstrap.js",)
+#: dropdowns and tooltips, whose run-time classes are in the safelist. The icon script and the
+#: thebe script are deleted from the output after this step (``sphinx_ext.UNUSED_OUTPUT``), and
+#: a no-change rebuild does not copy them again: reading them made a clean build keep about
+#: 5 KB of rules that no page uses and a rebuild drop them, so the site depended on its history.
+NOT_CONTENT = ("bootstrap.js", "fontawesome.js", "sphinx-thebe.js")
 
 #: Class names scripts compose at run time (so they never appear whole in any file).
 SAFELIST_STANDARD = ["show", "showing", "collapsing", "collapsed", "active", "focus", "hover",

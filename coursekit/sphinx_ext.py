@@ -22,6 +22,9 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 _REMOTE = ("http://", "https://", "//")
 #: Assets of features the course does not use (thebe would fetch its code from a CDN).
@@ -47,25 +50,19 @@ def _drop_remote_assets(app: Sphinx, pagename: str, templatename: str,
         files[:] = kept
 
 
-_CITATION_TITLE = re.compile(r'(<a class="reference internal" href="[^"]*references\.html#[^"]*") title="[^"]*"')
-
-
 def _fix_citations(app: Sphinx, pagename: str, templatename: str,
                    context: dict[str, Any], doctree: Any) -> None:
-    """Make citations accessible and light.
+    """Make citations accessible.
 
-    - docutils marks each reference-list entry ``doc-biblioentry`` (a deprecated ARIA
-      role) inside a ``role="list"`` container, which axe reports as a critical
-      violation: use ``listitem``.
-    - Each in-text citation carried the whole reference again as a hover tooltip,
-      which phone and keyboard readers never see; the link itself leads to the
-      reference, so the copy is dropped (about a kilobyte per page, compressed).
+    docutils marks each reference-list entry ``doc-biblioentry`` (a deprecated ARIA role)
+    inside a ``role="list"`` container, which axe reports as a critical violation: use
+    ``listitem``. (In-text citations carry no hover copy of the reference:
+    ``bibtex_tooltips: false`` in ``_config.yml`` saves a kilobyte per page and half the
+    reference formatting of every build.)
     """
     body = context.get("body")
-    if not isinstance(body, str):
-        return
-    body = body.replace('role="doc-biblioentry"', 'role="listitem"')
-    context["body"] = _CITATION_TITLE.sub(r"\1", body)
+    if isinstance(body, str):
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
 _DATA_IMG = re.compile(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"')
@@ -369,6 +366,61 @@ def cache_plugin_lookups() -> None:
     plugin.entry_points = cached
 
 
+def files_not_in_toc(srcdir: Path, site_map: Any, suffixes: Any, exclude_patterns: list[str]) -> list[str]:
+    """The source files that ``only_build_toc_files: true`` must exclude: those not in the table
+    of contents, not already excluded and matching none of its globs (sphinx-external-toc's
+    rule; the order of the list does not matter).
+
+    sphinx-external-toc finds them with ``glob("**/*.md", recursive=True)`` once per suffix,
+    which walks every folder of the source tree, already-excluded ones too: ``_build``, three
+    ``node_modules`` (about 100,000 entries) and the notebook caches. That took about a second of
+    every build, however little changed. This walks the tree once and does not enter a folder
+    the exclude patterns already cover (so nothing inside it is a candidate, as before); like
+    ``glob``, it skips hidden files and folders.
+    """
+    from sphinx.util.matching import Matcher, patmatch
+
+    excluded = Matcher(exclude_patterns)
+    globs = list(site_map.globs())
+    found: dict[str, list[str]] = {suffix: [] for suffix in suffixes}
+    for folder, dirs, names in os.walk(srcdir):
+        rel = Path(folder).relative_to(srcdir).as_posix()
+        prefix = "" if rel == "." else rel + "/"
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not excluded(prefix + d))
+        for name in names:
+            if name.startswith("."):
+                continue
+            posix = prefix + name
+            for suffix in found:
+                if not name.endswith(suffix) or not (Path(folder) / name).is_file():
+                    continue
+                stem = posix[: -len(suffix)]
+                if posix in site_map or stem in site_map or excluded(posix) \
+                        or any(patmatch(stem, pat) for pat in globs):
+                    continue
+                found[suffix].append(posix)
+    return [posix for suffix in found for posix in sorted(found[suffix])]
+
+
+def _toc_exclusions_off(app: Sphinx, config: Any) -> None:
+    """config-inited, before sphinx-external-toc (900): take over its search for files not in
+    the table of contents (:func:`files_not_in_toc`), which it would do by globbing."""
+    app._coursekit_toc_exclusions = bool(config.external_toc_exclude_missing)  # type: ignore[attr-defined]
+    config.external_toc_exclude_missing = False
+
+
+def _toc_exclusions(app: Sphinx, config: Any) -> None:
+    """config-inited, after sphinx-external-toc has read the table of contents."""
+    if not getattr(app, "_coursekit_toc_exclusions", False):
+        return
+    config.external_toc_exclude_missing = True
+    extra = files_not_in_toc(Path(app.srcdir), config.external_site_map, config.source_suffix,
+                             config.exclude_patterns)
+    if extra:
+        logger.info("[etoc] Excluded %s extra file(s) not in toc", len(extra))
+        config.exclude_patterns = config.exclude_patterns + extra
+
+
 # --- Phones and accessibility (site helper) ------------------------------------------------
 # Post-processing of each page's body so that it validates (Nu HTML checker), passes axe-core
 # and pa11y, and reads on a 320-px phone. Tested by tests/test_a11y.py and tests/test_phone.py.
@@ -633,6 +685,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     else:
         app.tags.add("learner")
     app.connect("config-inited", _theme_defaults)
+    app.connect("config-inited", _toc_exclusions_off, priority=800)
+    app.connect("config-inited", _toc_exclusions, priority=950)
     app.connect("build-finished", _finish_output)
     app.connect("source-read", _insert_glossary)
     app.connect("html-page-context", _drop_remote_assets, priority=900)

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-JB = Path(sys.executable).with_name("jupyter-book")
+#: Jupyter Book's command line, as `make html` runs it (coursekit/jb.py: the same command, started sooner).
+JB = [sys.executable, "-m", "coursekit.jb"]
 
 
 _SPHINX_WARNING = re.compile(r"(?:^|: )(?:\x1b\[[0-9;]*m)*(?:WARNING|ERROR|CRITICAL): ")
@@ -54,7 +55,7 @@ def build_book(out: Path, edition: str = "learner") -> Build:
     env = dict(os.environ, COURSE_EDITION=edition)
     toc = ["--toc", str(ROOT / "_toc-facilitator.yml")] if edition == "facilitator" else []
     proc = subprocess.run(
-        [str(JB), "build", str(ROOT), *toc, "--path-output", str(out), "-n", "-W", "--keep-going"],
+        [*JB, "build", str(ROOT), *toc, "--path-output", str(out), "-n", "-W", "--keep-going"],
         capture_output=True, text=True, env=env, check=False,
     )
     return Build(out / "_build" / "html", proc.stdout + proc.stderr, proc.returncode)

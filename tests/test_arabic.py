@@ -331,7 +331,7 @@ def arabic_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     def make(out: Path) -> Build:
         config = out / "_config-ar.yml"
         assert i18n.main(["config", str(config), "--language", "ar"]) == 0
-        proc = subprocess.run([str(JB), "build", str(ROOT), "--config", str(config), "--toc",
+        proc = subprocess.run([*JB, "build", str(ROOT), "--config", str(config), "--toc",
                                str(ROOT / "_toc-ar.yml"), "--path-output", str(out), "-n", "-W", "--keep-going"],
                               capture_output=True, text=True, check=False)
         return Build(out / "_build" / "html", proc.stdout + proc.stderr, proc.returncode)

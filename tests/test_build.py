@@ -140,6 +140,21 @@ def test_unused_theme_assets_are_not_shipped(built_html: Path) -> None:
     assert not list(built_html.glob("_static/**/*.map"))
 
 
+def test_citations_link_to_their_reference_without_a_hover_copy(built_html: Path) -> None:
+    """Each in-text citation leads to the reference list; none repeats the whole reference as a
+    tooltip (bytes no phone or keyboard reader sees), and the reference list is a plain list."""
+    cite = re.compile(r'<span class="bibtex-citation"[^>]*>\[(.*?)\]</span>', re.S)
+    seen = 0
+    for page in _html_pages(built_html):
+        text = page.read_text(encoding="utf-8")
+        for link in (a for group in cite.findall(text) for a in re.findall(r"<a [^>]*>", group)):
+            seen += 1
+            assert "references.html#" in link or 'href="#' in link, (page.name, link)
+            assert " title=" not in link, (page.name, link)
+        assert 'role="doc-biblioentry"' not in text, page.name
+    assert seen > 100, seen
+
+
 def test_every_page_footer_links_to_about_this_course(built_html: Path) -> None:
     """The footer's About link is a real relative link on every page (no script needed)."""
     about = (built_html / "appendices" / "about.html").resolve()

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from coursekit.site_purge import description, one_viewport, originals_dir, stylesheets
+from coursekit.site_purge import content_files, description, one_viewport, originals_dir, stylesheets
+from coursekit.sphinx_ext import UNUSED_OUTPUT
 
 LOOK_PAGES = ["chapters/consensus.html", "exercises/ism-in-context.html", "appendices/glossary.html"]
 STILL = "*,*::before,*::after{transition:none!important;animation:none!important;caret-color:transparent!important}"
@@ -84,6 +85,23 @@ def test_every_page_has_one_viewport_and_its_own_description(built_html: Path) -
                 problems.append(f"{rel}: same description as {seen[found[0]]}")
             seen[found[0]] = rel
     assert not problems, "\n".join(problems)
+
+
+def test_purgecss_reads_the_pages_and_scripts_but_not_the_files_the_build_deletes(tmp_path: Path) -> None:
+    """A clean build and a no-change rebuild must trim the theme CSS alike: the deleted icon and
+    thebe scripts (present only in a clean build) must not count as content."""
+    files = ["intro.html", "chapters/a.html", "_sources/intro.md.html", "_static/quiz.js",
+             "_static/scripts/pydata-sphinx-theme.js", "_static/scripts/bootstrap.js",
+             *(rel for rel in UNUSED_OUTPUT if rel.endswith(".js"))]
+    for rel in files:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    read = {p.relative_to(tmp_path).as_posix() for p in content_files(tmp_path)
+            if p.is_relative_to(tmp_path)}
+    assert {"intro.html", "chapters/a.html", "_static/quiz.js",
+            "_static/scripts/pydata-sphinx-theme.js"} <= read
+    assert not read & {"_sources/intro.md.html", "_static/scripts/bootstrap.js",
+                       "_static/scripts/fontawesome.js", "_static/sphinx-thebe.js"}, read
 
 
 def test_theme_css_is_trimmed_and_the_originals_kept_outside_the_site(built_html: Path) -> None:
