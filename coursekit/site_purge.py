@@ -156,7 +156,7 @@ def purge_css(outdir: Path, node: str | None = None) -> list[tuple[str, int, int
 
 
 def _purge(app: Sphinx, exception: Exception | None) -> None:
-    """build-finished: trim the theme CSS (before the offline zip is written)."""
+    """build-finished (550): trim the theme CSS, once every stylesheet is in place."""
     if exception is not None or app.builder.format != "html":
         return
     try:
@@ -238,7 +238,9 @@ def _one_viewport(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the hooks: CSS and viewport before the offline zip (priority 500)."""
-    app.connect("build-finished", _purge, priority=450)
+    # after every extension that copies its stylesheet at the end of the build (myst-nb does, at
+    # 500, over the trimmed copy), before the offline zip (560) and the offline worker (600)
+    app.connect("build-finished", _purge, priority=550)
     app.connect("build-finished", _one_viewport, priority=440)
     app.connect("html-page-context", _page_meta)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -227,7 +227,7 @@ def non_blocking_styles(text: str) -> str:
 
 
 def _finish_output(app: Sphinx, exception: Exception | None) -> None:
-    """After a successful HTML build: drop unused theme files, then write the offline zip."""
+    """After a successful HTML build: drop unused theme files and make each page smaller."""
     if exception is not None or app.builder.format != "html":
         return
     out = Path(app.outdir)
@@ -253,7 +253,13 @@ def _finish_output(app: Sphinx, exception: Exception | None) -> None:
                 small = non_blocking_styles(small)
             if small != text:
                 page.write_text(small, encoding="utf-8")
-    offline_zip(out)
+
+
+def _write_offline_zip(app: Sphinx, exception: Exception | None) -> None:
+    """build-finished (560), once the output is final: PurgeCSS (550) runs after the extensions
+    that copy their stylesheets at the end of the build (myst-nb's, at 500)."""
+    if exception is None and app.builder.format == "html":
+        offline_zip(Path(app.outdir))
 
 
 SOLUTION_TITLE = "Try it first, then open"
@@ -688,6 +694,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _toc_exclusions_off, priority=800)
     app.connect("config-inited", _toc_exclusions, priority=950)
     app.connect("build-finished", _finish_output)
+    app.connect("build-finished", _write_offline_zip, priority=560)
     app.connect("source-read", _insert_glossary)
     app.connect("html-page-context", _drop_remote_assets, priority=900)
     app.connect("html-page-context", _fix_citations)

@@ -13,12 +13,13 @@ import gzip
 import html
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from coursekit.site_purge import content_files, description, one_viewport, originals_dir, stylesheets
-from coursekit.sphinx_ext import UNUSED_OUTPUT
+from coursekit.sphinx_ext import OFFLINE_ZIP, UNUSED_OUTPUT
 
 LOOK_PAGES = ["chapters/consensus.html", "exercises/ism-in-context.html", "appendices/glossary.html"]
 STILL = "*,*::before,*::after{transition:none!important;animation:none!important;caret-color:transparent!important}"
@@ -115,6 +116,14 @@ def test_theme_css_is_trimmed_and_the_originals_kept_outside_the_site(built_html
     assert "course.css" not in " ".join(sheets)  # the course's own stylesheet stays whole
     assert not (built_html / "purgecss-originals").exists()
     assert "html[data-theme=dark]" in sheets[theme].read_text(encoding="utf-8")
+    # every trimmed sheet is the trimmed one in the end, including myst-nb's, which myst-nb
+    # copies again at the end of each build, and the offline zip holds the same bytes
+    with zipfile.ZipFile(built_html / OFFLINE_ZIP) as zf:
+        for rel, sheet in sheets.items():
+            assert sheet.stat().st_size <= (keep / rel).stat().st_size, rel
+            assert zf.read(f"solidarity-in-practice/{rel}") == sheet.read_bytes(), rel
+    mystnb = next(rel for rel in sheets if "mystnb." in rel)
+    assert sheets[mystnb].stat().st_size < 0.5 * (keep / mystnb).stat().st_size
 
 
 # --- in the browser ---------------------------------------------------------------------------------
