@@ -21,6 +21,7 @@ that an error) rather than quietly shipping the heavy stylesheet.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -113,12 +114,85 @@ def originals_dir(outdir: Path) -> Path:
     return outdir.parent / "purgecss-originals"
 
 
+def trimmed_dir(outdir: Path) -> Path:
+    """Where the last trimmed stylesheets are kept, with the key of what they were trimmed from."""
+    return outdir.parent / "purgecss-trimmed"
+
+
+def _job_key(job: dict[str, Any], originals: dict[str, bytes], outdir: Path) -> str:
+    """A digest of everything PurgeCSS's answer depends on: its settings, the untrimmed
+    stylesheets, and the name and bytes of every content file."""
+    digest = hashlib.sha256(json.dumps({k: v for k, v in job.items() if k not in ("css", "content")},
+                                       sort_keys=True).encode())
+    for rel, data in sorted(originals.items()):
+        digest.update(f"\0css\0{rel}\0".encode() + data)
+    for name in job["content"]:
+        path = Path(name)
+        label = path.relative_to(outdir).as_posix() if path.is_relative_to(outdir) else name
+        digest.update(f"\0content\0{label}\0".encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _originals(outdir: Path, sheets: list[Path]) -> dict[str, bytes]:
+    """Each stylesheet as it was before any trimming. A no-change rebuild leaves some sheets as
+    the last build trimmed them (Sphinx does not copy them again); those are known by their
+    bytes, and their original is the one kept from that build."""
+    kept, trimmed = originals_dir(outdir), trimmed_dir(outdir)
+    out: dict[str, bytes] = {}
+    for sheet in sheets:
+        rel = sheet.relative_to(outdir).as_posix()
+        data = sheet.read_bytes()
+        try:
+            if (trimmed / rel).read_bytes() == data:
+                data = (kept / rel).read_bytes()
+        except OSError:
+            pass
+        out[rel] = data
+    return out
+
+
+def _reuse_trimmed(outdir: Path, sheets: list[Path], key: str) -> list[tuple[str, int, int]] | None:
+    """Put the kept trimmed stylesheets in place if they were trimmed from exactly these inputs."""
+    cache = trimmed_dir(outdir)
+    try:
+        if (cache / "key").read_text(encoding="utf-8") != key:
+            return None
+        report = []
+        for sheet in sheets:
+            rel = sheet.relative_to(outdir)
+            report.append((str(rel), (originals_dir(outdir) / rel).stat().st_size,
+                           (cache / rel).stat().st_size))
+            tmp = sheet.with_name(sheet.name + ".purge-tmp")
+            shutil.copyfile(cache / rel, tmp)
+            tmp.replace(sheet)
+    except OSError:
+        return None
+    return report
+
+
+def _keep_trimmed(outdir: Path, sheets: list[Path], key: str) -> None:
+    """Keep this build's trimmed stylesheets for the next build (the key is written last)."""
+    cache = trimmed_dir(outdir)
+    try:
+        shutil.rmtree(cache, ignore_errors=True)
+        for sheet in sheets:
+            target = cache / sheet.relative_to(outdir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(sheet, target)
+        (cache / "key").write_text(key, encoding="utf-8")
+    except OSError:  # the next build then runs PurgeCSS again; nothing is wrong with this one
+        shutil.rmtree(cache, ignore_errors=True)
+
+
 def purge_css(outdir: Path, node: str | None = None) -> list[tuple[str, int, int]]:
     """Trim the site's theme stylesheets in place; return ``(path, bytes before, bytes after)``.
 
-    A copy of each untrimmed stylesheet is kept in :func:`originals_dir`. Raises
-    :class:`PurgeError` with a one-line reason if Node.js, the npm packages or PurgeCSS
-    fail; the stylesheets are then left as they were (each is replaced atomically).
+    A copy of each untrimmed stylesheet is kept in :func:`originals_dir`. When the stylesheets
+    and every page and script are byte for byte those the last build trimmed from (a no-change
+    rebuild), the stylesheets it trimmed are reused from :func:`trimmed_dir` without starting
+    Node.js: the same answer, half a second sooner. Raises :class:`PurgeError` with a one-line
+    reason if Node.js, the npm packages or PurgeCSS fail; the stylesheets are then left as they
+    were (each is replaced atomically).
     """
     node = node or shutil.which("node")
     if not node:
@@ -130,16 +204,27 @@ def purge_css(outdir: Path, node: str | None = None) -> list[tuple[str, int, int
     sheets = stylesheets(outdir)
     if not sheets:
         return []
+    originals = _originals(outdir, sheets)
     keep = originals_dir(outdir)
     shutil.rmtree(keep, ignore_errors=True)  # only this build's stylesheets
-    for sheet in sheets:
-        target = keep / sheet.relative_to(outdir)
+    for rel, data in originals.items():
+        target = keep / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(sheet, target)
+        target.write_bytes(data)
     job = {"css": [str(p) for p in sheets], "content": [str(p) for p in content_files(outdir)],
            "standard": SAFELIST_STANDARD, "greedy": SAFELIST_GREEDY, "deep": [],
            "dynamicAttributes": DYNAMIC_ATTRIBUTES, "removeUnusedVariables": True,
            "variables": SAFELIST_VARIABLES}
+    key = _job_key(job, originals, outdir)
+    reused = _reuse_trimmed(outdir, sheets, key)
+    if reused is not None:
+        return reused
+    for sheet in sheets:  # trim from the originals, so a rebuild gives what a clean build gives
+        data = originals[sheet.relative_to(outdir).as_posix()]
+        if sheet.read_bytes() != data:
+            tmp = sheet.with_name(sheet.name + ".purge-tmp")
+            tmp.write_bytes(data)
+            tmp.replace(sheet)
     try:
         proc = subprocess.run([node, str(PURGE_SCRIPT)], input=json.dumps(job), text=True,
                               capture_output=True, cwd=TOOLS, timeout=300, check=False)
@@ -152,6 +237,7 @@ def purge_css(outdir: Path, node: str | None = None) -> list[tuple[str, int, int
         report = json.loads(proc.stdout.strip().splitlines()[-1])
     except (json.JSONDecodeError, IndexError) as err:
         raise PurgeError(f"PurgeCSS gave no report ({err})") from err
+    _keep_trimmed(outdir, sheets, key)
     return [(str(Path(f).relative_to(outdir)), int(a), int(b)) for f, a, b in report]
 
 

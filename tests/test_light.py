@@ -13,12 +13,13 @@ import gzip
 import html
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
-from coursekit.site_purge import content_files, description, one_viewport, originals_dir, stylesheets
+from coursekit.site_purge import TOOLS, content_files, description, one_viewport, originals_dir, stylesheets
 from coursekit.sphinx_ext import OFFLINE_ZIP, UNUSED_OUTPUT
 
 LOOK_PAGES = ["chapters/consensus.html", "exercises/ism-in-context.html", "appendices/glossary.html"]
@@ -217,3 +218,55 @@ def test_built_pages_block_on_no_script(built_html: Path) -> None:
         scripts = re.findall(r"<script\b([^>]*)>", head)
         assert all("data-cfasync" in a or "defer" in a for a in scripts), (page.name, scripts)
         assert "basic.css" in head, page.name
+
+
+def _mini_site(root: Path) -> Path:
+    out = root / "_build" / "html"
+    (out / "_static").mkdir(parents=True)
+    (out / "_static" / "basic.css").write_text(
+        ".used{color:red}.unused{color:blue}.later{color:green}", encoding="utf-8")
+    (out / "index.html").write_text('<p class="used">x</p>', encoding="utf-8")
+    return out
+
+
+def _counting_node(root: Path) -> tuple[str, Path]:
+    calls = root / "node-calls"
+    script = root / "node"
+    script.write_text(f'#!/bin/sh\necho run >> "{calls}"\nexec "{shutil.which("node")}" "$@"\n',
+                      encoding="utf-8")
+    script.chmod(0o755)
+    return str(script), calls
+
+
+@pytest.mark.skipif(not (TOOLS / "node_modules" / "purgecss").is_dir(),
+                    reason="PurgeCSS is not installed (npm ci --prefix tools/site)")
+def test_a_rebuild_with_nothing_changed_reuses_the_trimmed_css_and_a_change_trims_again(tmp_path: Path) -> None:
+    from coursekit.site_purge import purge_css, trimmed_dir
+
+    out = _mini_site(tmp_path)
+    node, calls = _counting_node(tmp_path)
+    sheet = out / "_static" / "basic.css"
+
+    purge_css(out, node)
+    clean = sheet.read_text(encoding="utf-8")
+    assert ".used" in clean and ".unused" not in clean and calls.read_text().count("run") == 1
+
+    # a no-change rebuild: the sheet is still the trimmed one (Sphinx did not copy it again)
+    assert purge_css(out, node) == [("_static/basic.css", 54, len(clean))]
+    assert sheet.read_text(encoding="utf-8") == clean and calls.read_text().count("run") == 1
+    # ... or Sphinx copied the original again: the same trimmed sheet, still without Node.js
+    sheet.write_text(".used{color:red}.unused{color:blue}.later{color:green}", encoding="utf-8")
+    purge_css(out, node)
+    assert sheet.read_text(encoding="utf-8") == clean and calls.read_text().count("run") == 1
+    assert (originals_dir(out) / "_static" / "basic.css").read_text(encoding="utf-8").count("{") == 3
+
+    # a page now uses another class: trimmed again, from the original, as a clean build would
+    (out / "index.html").write_text('<p class="used later">x</p>', encoding="utf-8")
+    purge_css(out, node)
+    assert calls.read_text().count("run") == 2
+    assert ".later" in sheet.read_text(encoding="utf-8") and ".unused" not in sheet.read_text()
+
+    # the kept copy is unusable: PurgeCSS runs rather than trusting it
+    (trimmed_dir(out) / "key").write_text("something else", encoding="utf-8")
+    purge_css(out, node)
+    assert calls.read_text().count("run") == 3
