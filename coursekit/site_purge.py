@@ -119,6 +119,11 @@ def trimmed_dir(outdir: Path) -> Path:
     return outdir.parent / "purgecss-trimmed"
 
 
+#: The two values the offline step writes into ``_static/offline.js`` after the purge (the site's
+#: size and build number: digits only, never a selector), left out of :func:`_job_key`.
+_WRITTEN_AFTER = re.compile(rb'var SIZE = \d+; // offline-size|var BUILD = "[0-9a-f]*"; // offline-build')
+
+
 def _job_key(job: dict[str, Any], originals: dict[str, bytes], outdir: Path) -> str:
     """A digest of everything PurgeCSS's answer depends on: its settings, the untrimmed
     stylesheets, and the name and bytes of every content file."""
@@ -129,7 +134,7 @@ def _job_key(job: dict[str, Any], originals: dict[str, bytes], outdir: Path) -> 
     for name in job["content"]:
         path = Path(name)
         label = path.relative_to(outdir).as_posix() if path.is_relative_to(outdir) else name
-        digest.update(f"\0content\0{label}\0".encode() + path.read_bytes())
+        digest.update(f"\0content\0{label}\0".encode() + _WRITTEN_AFTER.sub(b"", path.read_bytes()))
     return digest.hexdigest()
 
 

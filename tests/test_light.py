@@ -241,7 +241,7 @@ def _counting_node(root: Path) -> tuple[str, Path]:
 @pytest.mark.skipif(not (TOOLS / "node_modules" / "purgecss").is_dir(),
                     reason="PurgeCSS is not installed (npm ci --prefix tools/site)")
 def test_a_rebuild_with_nothing_changed_reuses_the_trimmed_css_and_a_change_trims_again(tmp_path: Path) -> None:
-    from coursekit.site_purge import purge_css, trimmed_dir
+    from coursekit.site_purge import _WRITTEN_AFTER, purge_css, trimmed_dir
 
     out = _mini_site(tmp_path)
     node, calls = _counting_node(tmp_path)
@@ -266,7 +266,20 @@ def test_a_rebuild_with_nothing_changed_reuses_the_trimmed_css_and_a_change_trim
     assert calls.read_text().count("run") == 2
     assert ".later" in sheet.read_text(encoding="utf-8") and ".unused" not in sheet.read_text()
 
+    # the offline step fills in the site's size and build after the purge: not a change
+    (out / "_static" / "offline.js").write_text(
+        'var SIZE = 0; // offline-size\nvar BUILD = ""; // offline-build\n', encoding="utf-8")
+    purge_css(out, node)
+    assert calls.read_text().count("run") == 3
+    (out / "_static" / "offline.js").write_text(
+        'var SIZE = 4600342; // offline-size\nvar BUILD = "f9c8ec74"; // offline-build\n',
+        encoding="utf-8")
+    purge_css(out, node)
+    assert calls.read_text().count("run") == 3
+    source = (TOOLS.parent.parent / "_static" / "offline.js").read_text(encoding="utf-8")
+    assert len(_WRITTEN_AFTER.findall(source.encode())) == 2  # the markers the offline step uses
+
     # the kept copy is unusable: PurgeCSS runs rather than trusting it
     (trimmed_dir(out) / "key").write_text("something else", encoding="utf-8")
     purge_css(out, node)
-    assert calls.read_text().count("run") == 3
+    assert calls.read_text().count("run") == 4
