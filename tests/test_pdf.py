@@ -179,9 +179,9 @@ def test_fix_outline_restores_spaces_and_undoubles() -> None:
 
     writer = PdfWriter()
     writer.add_blank_page(100, 100)
-    writer.add_outline_item("The InternationalSolidarity", 0)
-    writer.add_outline_item("ConsensusConsensus", 0)
-    writer.add_outline_item("Unknown heading", 0)
+    writer.add_outline_item(title="The InternationalSolidarity", page_number=0)
+    writer.add_outline_item(title="ConsensusConsensus", page_number=0)
+    writer.add_outline_item(title="Unknown heading", page_number=0)
     buf = io.BytesIO()
     writer.write(buf)
     fixed = PdfReader(io.BytesIO(make_pdf.fix_outline(buf.getvalue(), ["The International Solidarity",
