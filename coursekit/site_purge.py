@@ -220,8 +220,11 @@ def purge_css(outdir: Path, node: str | None = None) -> list[tuple[str, int, int
            "standard": SAFELIST_STANDARD, "greedy": SAFELIST_GREEDY, "deep": [],
            "dynamicAttributes": DYNAMIC_ATTRIBUTES, "removeUnusedVariables": True,
            "variables": SAFELIST_VARIABLES}
-    key = _job_key(job, originals, outdir)
-    reused = _reuse_trimmed(outdir, sheets, key)
+    try:
+        key = _job_key(job, originals, outdir)
+    except OSError:  # a file PurgeCSS must read is unreadable: let it run and say so
+        key = ""
+    reused = _reuse_trimmed(outdir, sheets, key) if key else None
     if reused is not None:
         return reused
     for sheet in sheets:  # trim from the originals, so a rebuild gives what a clean build gives
@@ -242,7 +245,8 @@ def purge_css(outdir: Path, node: str | None = None) -> list[tuple[str, int, int
         report = json.loads(proc.stdout.strip().splitlines()[-1])
     except (json.JSONDecodeError, IndexError) as err:
         raise PurgeError(f"PurgeCSS gave no report ({err})") from err
-    _keep_trimmed(outdir, sheets, key)
+    if key:
+        _keep_trimmed(outdir, sheets, key)
     return [(str(Path(f).relative_to(outdir)), int(a), int(b)) for f, a, b in report]
 
 

@@ -283,3 +283,15 @@ def test_a_rebuild_with_nothing_changed_reuses_the_trimmed_css_and_a_change_trim
     (trimmed_dir(out) / "key").write_text("something else", encoding="utf-8")
     purge_css(out, node)
     assert calls.read_text().count("run") == 4
+
+
+@pytest.mark.skipif(not (TOOLS / "node_modules" / "purgecss").is_dir(),
+                    reason="PurgeCSS is not installed (npm ci --prefix tools/site)")
+def test_an_unreadable_page_is_a_one_line_purge_error(tmp_path: Path) -> None:
+    from coursekit.site_purge import PurgeError, purge_css
+
+    page = _mini_site(tmp_path) / "broken.html"
+    page.symlink_to(tmp_path / "missing.html")  # unreadable even for root
+    with pytest.raises(PurgeError) as err:
+        purge_css(page.parent)
+    assert "\n" not in str(err.value) and str(err.value).startswith("PurgeCSS")
