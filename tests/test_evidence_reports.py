@@ -269,3 +269,16 @@ def test_sha256sum_line_escapes() -> None:
     assert sha256sum_line(H, "a.jpg") == H.encode() + b"  a.jpg\n"
     assert sha256sum_line(H, "a\nb\\c") == b"\\" + H.encode() + b"  a\\nb\\\\c\n"
     assert sha256sum_line(H, b"\xff") == H.encode() + b"  \xff\n"
+
+
+def test_an_unknown_field_with_a_line_break_or_no_name_is_quoted_in_one_line() -> None:
+    """Found by test_check_report_data_never_raises: a field named "\\n" broke the message."""
+    problems = [p for p in check_report_data({"witnesses": [{"\n": 1, "": 2, "rôle": 3}]})
+                if "is not a field" in p]
+    assert problems == [
+        "witnesses → item 1 → '': is not a field of witnesses → item 1 (check the spelling; "
+        "allowed: name, role)",
+        "witnesses → item 1 → '\\n': is not a field of witnesses → item 1 (check the spelling; "
+        "allowed: name, role)",
+        "witnesses → item 1 → rôle: is not a field of witnesses → item 1 (check the spelling; "
+        "allowed: name, role)"]

@@ -155,7 +155,13 @@ def _field(path: list[str | int]) -> str:
     """A plain name for a place in the report: ``media → item 2 → sha256``."""
     if not path:
         return "the report"
-    return " → ".join(f"item {p + 1}" if isinstance(p, int) else str(p) for p in path)
+    return " → ".join(f"item {p + 1}" if isinstance(p, int) else _name(str(p)) for p in path)
+
+
+def _name(key: str) -> str:
+    """A field's name as a message shows it: as it is, or quoted when it is empty, long, or has
+    a line break or another character that would not print (so a message stays one line)."""
+    return key if key and key.isprintable() and key.strip() == key and len(key) <= 40 else _show(key)
 
 
 def _kind(value: Any) -> str:
