@@ -33,7 +33,8 @@ def _real() -> types.ModuleType:
     try:
         return importlib.import_module(NAME)
     except BaseException:
-        sys.modules[NAME] = module  # type: ignore[assignment]  # keep the stand-in
+        if module is not None:
+            sys.modules[NAME] = module  # keep the stand-in
         raise
 
 

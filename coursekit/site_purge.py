@@ -156,6 +156,13 @@ def _originals(outdir: Path, sheets: list[Path]) -> dict[str, bytes]:
     return out
 
 
+def _replace(path: Path, data: bytes) -> None:
+    """Replace a stylesheet atomically (written beside it, then renamed), as purge.mjs does."""
+    tmp = path.with_name(path.name + ".purge-tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
 def _reuse_trimmed(outdir: Path, sheets: list[Path], key: str) -> list[tuple[str, int, int]] | None:
     """Put the kept trimmed stylesheets in place if they were trimmed from exactly these inputs."""
     cache = trimmed_dir(outdir)
@@ -167,9 +174,7 @@ def _reuse_trimmed(outdir: Path, sheets: list[Path], key: str) -> list[tuple[str
             rel = sheet.relative_to(outdir)
             report.append((str(rel), (originals_dir(outdir) / rel).stat().st_size,
                            (cache / rel).stat().st_size))
-            tmp = sheet.with_name(sheet.name + ".purge-tmp")
-            shutil.copyfile(cache / rel, tmp)
-            tmp.replace(sheet)
+            _replace(sheet, (cache / rel).read_bytes())
     except OSError:
         return None
     return report
@@ -230,9 +235,7 @@ def purge_css(outdir: Path, node: str | None = None) -> list[tuple[str, int, int
     for sheet in sheets:  # trim from the originals, so a rebuild gives what a clean build gives
         data = originals[sheet.relative_to(outdir).as_posix()]
         if sheet.read_bytes() != data:
-            tmp = sheet.with_name(sheet.name + ".purge-tmp")
-            tmp.write_bytes(data)
-            tmp.replace(sheet)
+            _replace(sheet, data)
     try:
         proc = subprocess.run([node, str(PURGE_SCRIPT)], input=json.dumps(job), text=True,
                               capture_output=True, cwd=TOOLS, timeout=300, check=False)

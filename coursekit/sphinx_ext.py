@@ -419,7 +419,7 @@ def _toc_exclusions(app: Sphinx, config: Any) -> None:
     """config-inited, after sphinx-external-toc has read the table of contents."""
     if not getattr(app, "_coursekit_toc_exclusions", False):
         return
-    config.external_toc_exclude_missing = True
+    config.external_toc_exclude_missing = True  # as configured, so the saved environment matches
     extra = files_not_in_toc(Path(app.srcdir), config.external_site_map, config.source_suffix,
                              config.exclude_patterns)
     if extra:
